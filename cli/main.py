@@ -38,9 +38,18 @@ def cli() -> None:
 
 # Commands register below, one line each (keep imports here so `nutriplan --help` lists them all).
 # --- foods (issue 2) ---
+from nutriplan_cli.foods import foods  # noqa: E402
+
+cli.add_command(foods)
 
 # --- targets (issue 3) ---
+from nutriplan_cli.targets import targets  # noqa: E402
+
+cli.add_command(targets)
 
 # --- planning (issue 4) ---
+from nutriplan_cli.solve import solve  # noqa: E402
+
+cli.add_command(solve)
 
 # --- tools (issue 5) ---

@@ -35,9 +35,50 @@ __all__ = [
 ]
 
 # --- foods (issue 2): add imports and __all__ entries below this line ---
+from nutriplan.fdc import fdc_table_csv, import_fdc  # noqa: E402
+from nutriplan.foods import (  # noqa: E402
+    food,
+    food_categories,
+    food_vocabulary,
+    load_foods,
+    nutrient_columns,
+    read_food_csv,
+    search_foods,
+    top_foods,
+)
+
+__all__ += [
+    "fdc_table_csv", "food", "food_categories", "food_vocabulary", "import_fdc", "load_foods",
+    "nutrient_columns", "read_food_csv", "search_foods", "top_foods",
+]
 
 # --- targets (issue 3): add imports and __all__ entries below this line ---
+from nutriplan.clinical import vitamin_d_status, vitamin_d_status_nmol_l  # noqa: E402
+from nutriplan.energy import EnergyEstimate, activity_levels, eer_kcal, estimate_energy  # noqa: E402
+from nutriplan.models.profile import ACTIVITY_LEVELS, DEFAULT_ACTIVITY, Profile  # noqa: E402
+from nutriplan.models.supplement import Supplement, SupplementDose  # noqa: E402
+from nutriplan.models.targets import (  # noqa: E402
+    EnergyShare,
+    Note,
+    NutrientTarget,
+    Targets,
+    VitaminDAssessment,
+)
+from nutriplan.profiles import load_profile, make_profile  # noqa: E402
+from nutriplan.supplements import load_supplements  # noqa: E402
+from nutriplan.targets import targets_for  # noqa: E402
+
+__all__ += [
+    "ACTIVITY_LEVELS", "DEFAULT_ACTIVITY", "EnergyEstimate", "EnergyShare", "Note", "NutrientTarget",
+    "Profile", "Supplement", "SupplementDose", "Targets", "VitaminDAssessment", "activity_levels",
+    "eer_kcal", "estimate_energy", "load_profile", "load_supplements", "make_profile", "targets_for",
+    "vitamin_d_status", "vitamin_d_status_nmol_l",
+]
 
 # --- planning (issue 4): add imports and __all__ entries below this line ---
+from nutriplan.models.diet import DietBound, DietItem, DietSolution, SolveReport  # noqa: E402
+from nutriplan.planning.diet import read_diet_table, solve_diet  # noqa: E402
+
+__all__ += ["DietBound", "DietItem", "DietSolution", "SolveReport", "read_diet_table", "solve_diet"]
 
 # --- tools (issue 5): add imports and __all__ entries below this line ---

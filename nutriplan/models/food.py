@@ -27,7 +27,9 @@ class Food(BaseModel):
     vegan: bool | None = None
     vegetarian: bool | None = None
     pescatarian: bool | None = None
-    allergens: list[str] = Field(default_factory=list)
+    allergens: list[str] | None = Field(
+        default_factory=list, description="allergens present; None = not assessed (full SR24 tier)"
+    )
     tags: list[str] = Field(default_factory=list, description="recommend/limit category tags")
     staple: bool = False
     vitamin_d_source: str | None = None

@@ -1,0 +1,207 @@
+"""``nutriplan foods ...``: search, show and rank foods, and import a FoodData Central download."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from nutriplan import (
+    fdc_table_csv,
+    food,
+    import_fdc,
+    load_foods,
+    nutrient_keys,
+    search_foods,
+    top_foods,
+)
+from nutriplan_cli.output import emit
+
+FORMATS = click.Choice(["table", "json", "csv"])
+TABLE_NUTRIENTS = ["energy_kcal", "protein_g", "calcium_mg", "magnesium_mg", "vitamin_d_iu"]
+IDENTITY = ["name", "food_group", "serving_g", "household", "serving_label", "role"]
+LISTS = ["slots", "allergens", "tags"]
+
+foods_option = click.option(
+    "--foods", "foods_source", default="curated", show_default=True, metavar="curated|full|PATH",
+    help="Food table: the curated tier, the full SR24 table, or a CSV file of your own.")
+format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+                             help="Output format.")
+out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                          help="Write the output to FILE (atomically) instead of the terminal.")
+
+
+@click.group("foods")
+def foods() -> None:
+    """Look up foods in the bundled USDA SR24 database or your own food table.
+
+    \b
+    Examples:
+      nutriplan foods search salmon
+      nutriplan foods show 15086
+      nutriplan foods top vitamin_d_iu --per serving --limit 5
+    """
+
+
+def _records(table: pd.DataFrame, extra: list[str] | None = None) -> list[dict]:
+    """Return JSON-ready objects: food_id, name, serving, tags and every nutrient column."""
+    nutrient_cols = [c for c in table.columns if c in (*nutrient_keys(), "vitamin_d_mcg")] + (extra or [])
+    records = []
+    for food_id, row in table.iterrows():
+        item: dict[str, object] = {"food_id": food_id}
+        for column in (*IDENTITY, *LISTS, "vegan", "vegetarian", "pescatarian", *nutrient_cols):
+            if column not in table.columns:
+                continue
+            value = row[column]
+            if isinstance(value, tuple):
+                item[column] = list(value)
+            elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                item[column] = None
+            elif hasattr(value, "item"):
+                item[column] = value.item()
+            else:
+                item[column] = value
+        records.append(item)
+    return records
+
+
+def _format(table: pd.DataFrame, fmt: str, extra: list[str] | None = None) -> str:
+    if fmt == "json":
+        return json.dumps(_records(table, extra), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        frame = table.copy()
+        for column in LISTS:
+            if column in frame.columns:
+                frame[column] = [";".join(v) if isinstance(v, tuple) else "" for v in frame[column]]
+        drop = [c for c in frame.columns if str(c).startswith(("slot_", "tag_", "allergen_"))]
+        return frame.drop(columns=drop).to_csv(lineterminator="\n")
+    return _table_text(table, extra)
+
+
+def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
+    """Return a plain-text table that fits 100 columns."""
+    if table.empty:
+        return "no foods found\n"
+    columns = extra or TABLE_NUTRIENTS
+    headers = ["food_id", "name", *[c for c in columns]]
+    widths = [7, 34] + [max(len(c), 9) for c in columns]
+    budget = 100 - sum(widths[2:]) - 2 * len(widths) - 7
+    widths[1] = max(20, min(34, budget))
+    lines = ["  ".join(h[:w].ljust(w) if i < 2 else h[:w].rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
+    for food_id, row in table.iterrows():
+        cells = [str(food_id).ljust(widths[0]), _clip(str(row["name"]), widths[1]).ljust(widths[1])]
+        for column, width in zip(columns, widths[2:]):
+            value = row[column]
+            text = "-" if pd.isna(value) else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+            cells.append(text.rjust(width))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@foods.command("search")
+@click.argument("text")
+@foods_option
+@format_option
+@out_option
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most N foods.")
+def search_command(text: str, foods_source: str, fmt: str, out: Path | None, limit: int) -> None:
+    """Find foods whose name contains every word of TEXT (nutrients per 100 g).
+
+    \b
+    Example:
+      nutriplan foods search "salmon canned" --format json
+    """
+    found = search_foods(text, foods=load_foods(foods_source))
+    emit(_format(found.head(limit), fmt), out)
+
+
+@foods.command("show")
+@click.argument("food_id")
+@foods_option
+@format_option
+@out_option
+def show_command(food_id: str, foods_source: str, fmt: str, out: Path | None) -> None:
+    """Show one food: serving, tags and every nutrient per 100 g and per serving.
+
+    \b
+    Example:
+      nutriplan foods show 15086 --format json
+    """
+    table = load_foods(foods_source)
+    item = food(food_id, foods=table)
+    row = table.loc[[item.food_id]]
+    if fmt != "table":
+        emit(_format(row, fmt, extra=[c for c in row.columns if c not in nutrient_keys() and c != "vitamin_d_mcg"
+                                      and pd.api.types.is_float_dtype(row[c]) and c not in IDENTITY
+                                      and c not in ("serving_g", "min_servings", "max_servings")]), out)
+        return
+    lines = [f"{item.food_id}  {item.name}"]
+    if item.food_group:
+        lines.append(f"food group: {item.food_group}")
+    lines.append(f"serving:    {item.serving_label or 'unknown'}")
+    lines.append(f"slots:      {', '.join(item.slots) or '-'}    role: {item.role or '-'}")
+    lines.append(f"tags:       {', '.join(item.tags) or '-'}")
+    allergens = "not assessed" if item.allergens is None else (", ".join(item.allergens) or "none")
+    lines.append(f"allergens:  {allergens}")
+    lines.append("")
+    lines.append(f"{'nutrient':<24}{'per 100 g':>12}{'per serving':>14}")
+    serving = item.serving_g
+    columns = [c for c in table.columns if c in (*nutrient_keys(), "vitamin_d_mcg")]
+    columns += [c for c in table.columns if c not in columns and pd.api.types.is_float_dtype(table[c])
+                and c not in ("serving_g", "min_servings", "max_servings")]
+    for column in columns:
+        value = row.iloc[0][column]
+        if pd.isna(value):
+            per100, per_serving = "unknown", ""
+        else:
+            per100 = f"{value:.4g}"
+            per_serving = f"{value * serving / 100:.4g}" if serving else ""
+        lines.append(f"{column:<24}{per100:>12}{per_serving:>14}")
+    emit("\n".join(lines) + "\n", out)
+
+
+@foods.command("top")
+@click.argument("nutrient")
+@click.option("--per", type=click.Choice(["100g", "serving", "100kcal"]), default="100g", show_default=True,
+              help="Rank by amount per 100 g, per serving or per 100 kcal.")
+@click.option("--tag", default=None, help="Only foods of one category (e.g. fatty_fish).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Number of foods.")
+@foods_option
+@format_option
+@out_option
+def top_command(nutrient: str, per: str, tag: str | None, limit: int, foods_source: str, fmt: str,
+                out: Path | None) -> None:
+    """Rank foods by NUTRIENT (e.g. vitamin_d_iu, calcium_mg, magnesium_mg).
+
+    \b
+    Example:
+      nutriplan foods top vitamin_d_iu --per serving --tag fortified_food --limit 5
+    """
+    ranked = top_foods(nutrient, per=per, tag=tag, limit=limit, foods=load_foods(foods_source))
+    column = f"{nutrient}_per_{per}"
+    shown = [column] + [c for c in ("serving_g", "energy_kcal") if c != column]
+    emit(_format(ranked, fmt, extra=shown if fmt == "table" else [column]), out)
+
+
+@foods.command("import-fdc")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV file to write (atomically); use it with --foods FILE.")
+def import_fdc_command(directory: Path, out: Path) -> None:
+    """Convert a USDA FoodData Central CSV download folder into a nutriplan food table.
+
+    \b
+    Example:
+      nutriplan foods import-fdc FoodData_Central_sr_legacy_food_csv_2018-04 --out sr_legacy.csv
+      nutriplan foods top vitamin_d_iu --foods sr_legacy.csv
+    """
+    table = import_fdc(directory)
+    emit(fdc_table_csv(table), out)
+

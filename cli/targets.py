@@ -1,0 +1,136 @@
+"""``nutriplan targets``: a person's daily nutrient targets (thin over ``nutriplan.targets_for``)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from nutriplan import Targets, nutrient_table, targets_for
+from nutriplan_cli.output import emit
+from nutriplan_cli.profile_options import profile_from_options, profile_options
+
+WIDTH = 100
+
+
+def _num(value: float | None) -> str:
+    """Return ``value`` for a table cell: ``-`` when missing, whole numbers above 100, else one
+    decimal with trailing zeros dropped."""
+    if value is None:
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _wrap(text: str, indent: str = "  ", first: str = "- ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent + first,
+                         subsequent_indent=indent + " " * len(first))
+
+
+def _detail(target, window: float) -> str:
+    """Return the short "Detail" cell of a nutrient row (the full text is in JSON's ``note``)."""
+    if target.key == "energy_kcal":
+        what = "EER" if target.kind == "EER" else "profile energy"
+        return f"{what} {_num(target.value)} kcal +-{window:.0%}"
+    if target.kind == "repletion":
+        return "raised for 25(OH)D (repletion)"
+    if target.kind == "override":
+        return "clinician override"
+    if target.key == "protein_g" and target.note and "g/kg" in target.note:
+        return target.note
+    if target.key == "fiber_g":
+        return (target.note or "").split(" of ")[0]
+    return target.life_stage or ""
+
+
+def format_targets_table(targets: Targets) -> str:
+    """Return ``targets`` as text readable at 100 columns: a header about the person, one line per
+    nutrient target, the energy shares, overrides, notes and the numbered sources."""
+    profile = targets.profile
+    labels = nutrient_table()["label"].to_dict()
+    size = f"{targets.body_height_cm:g} cm, {targets.body_weight_kg:g} kg"
+    if targets.reference_body_size:
+        size += " (DRI reference size used where not given)"
+    who = profile.name + ": " if profile.name else ""
+    lines = [f"Daily targets for {who}{profile.life_stage}, {profile.activity.replace('_', ' ')}, {size}"]
+    assessment = targets.vitamin_d_assessment
+    if assessment is not None:
+        lines.append(f"Vitamin D status: {assessment.label} (25(OH)D {assessment.serum_25ohd_ng_ml:.1f} "
+                     f"ng/mL = {assessment.serum_25ohd_nmol_l:.1f} nmol/L)")
+    for flag in targets.overrides:
+        lines.append(f"OVERRIDE: {flag}")
+    sources: list[str] = []
+
+    def ref(source: str | None) -> str:
+        if not source:
+            return ""
+        if source not in sources:
+            sources.append(source)
+        return f"[{sources.index(source) + 1}]"
+
+    lines += ["", f"{'Nutrient (per day)':<20}{'Min':>9}{'Max':>9}  {'Unit':<5}{'Min is':<11}"
+                  f"{'Max is':<15}{'Src':<8}Detail"]
+    lines.append("-" * WIDTH)
+    for target in targets.nutrients.values():
+        label = labels.get(target.key, target.key)
+        max_is = target.max_kind or ""
+        if target.max_scope == "supplements" and target.max is not None:
+            max_is += " (suppl.)"
+        refs = ref(target.source)
+        if target.max is not None and target.max_source and target.max_source != target.source:
+            refs += ref(target.max_source)
+        detail = _detail(target, targets.energy_window)
+        row = (f"{label:<20}{_num(target.min):>9}{_num(target.max):>9}  {target.unit:<5}"
+               f"{target.kind or '':<11}{max_is:<15}{refs:<8}")
+        lines.append((row + detail)[:WIDTH])
+    lines += ["", "Energy shares (percent of the day's energy)"]
+    for share in targets.energy_shares.values():
+        label = labels.get(share.key, share.key)
+        low, high = share.min_pct * 100, share.max_pct * 100
+        span = f"below {high:g}%" if low == 0 else f"{low:g}-{high:g}%"
+        lines.append(f"  {label:<18}{span:>14}  {share.kind:<6}{ref(share.source)}")
+    if targets.supplement_intake:
+        taken = ", ".join(f"{k} {_num(v)}" for k, v in targets.supplement_intake.items())
+        lines += ["", f"Supplements already taken (per day): {taken}"]
+    if targets.notes:
+        lines += ["", "Notes"]
+        for note in targets.notes:
+            lines += _wrap(f"{note.text} [{note.id}]")
+    lines += ["", "Sources"]
+    for number, source in enumerate(sources, 1):
+        lines += textwrap.wrap(source, WIDTH, initial_indent=f"  [{number}] ",
+                               subsequent_indent=" " * (5 + len(str(number))))
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@profile_options
+@click.option("--energy-window", type=float, default=0.10, show_default=True, metavar="SHARE",
+              help="Energy allowed within +-SHARE of the target (0.10 = +-10%).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+def targets(energy_window: float, fmt: str, out: Path | None, **kwargs) -> None:
+    """Show a person's daily nutrient targets: DRIs for the life stage, NASEM 2023 energy, and
+    vitamin D adjusted for a 25(OH)D lab value, each with its kind and source.
+
+    \b
+    Examples:
+      nutriplan targets --age 70 --sex female
+      nutriplan targets --age 45 --sex male --weight 82 --height 178 --activity active \\
+          --vitamin-d-ng-ml 14 --format json
+      nutriplan targets --profile client.toml --format csv --out targets.csv
+    """
+    profile = profile_from_options(**kwargs)
+    result = targets_for(profile, energy_window=energy_window,
+                         vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
+    if fmt == "json":
+        text = result.to_json() + "\n"
+    elif fmt == "csv":
+        text = result.to_dataframe().to_csv(index=False)
+    else:
+        text = format_targets_table(result)
+    emit(text, out)

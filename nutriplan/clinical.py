@@ -1,0 +1,181 @@
+"""The clinical layer from the seed documents: vitamin D status from serum 25(OH)D, the
+repletion intake level, lab values against reference ranges and the notes a plan carries. Every
+threshold and note lives in ``food_data/clinical/*.csv`` with its source."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pandas as pd
+
+from nutriplan.dri import read_table, select_row
+from nutriplan.errors import FoodTableError, InputError, Problem
+from nutriplan.models.profile import Profile
+from nutriplan.models.targets import Note, VitaminDAssessment
+from nutriplan.nutrients import serum_25ohd_ng_ml_to_nmol_l, serum_25ohd_nmol_l_to_ng_ml
+
+#: Conditions a note rule may name (``condition`` column of ``clinical/notes.csv``; several
+#: joined by ``|`` mean "any of them"). ``targets_for`` decides which hold for a profile.
+CONDITIONS = {
+    "always": "every profile",
+    "vitamin_d_unknown": "no serum 25(OH)D value",
+    "vitamin_d_low": "25(OH)D in a band that calls for repletion (severe, deficient, insufficient)",
+    "vitamin_d_severe": "25(OH)D in the severe deficiency band",
+    "vitamin_d_high": "25(OH)D in the high band",
+    "vitamin_d_raised": "the vitamin D minimum was raised (repletion or clinician override)",
+    "vitamin_d_supplement": "the profile already takes a supplement with vitamin D",
+    "vitamin_d_override_above_ul": "a clinician override puts the vitamin D target above the UL",
+    "alp_given": "an ALP value is given",
+    "alp_high": "ALP above its reference range",
+    "pth_high": "PTH above its reference range",
+    "calcium_high": "serum calcium above its reference range",
+    "calcium_low": "serum calcium below its reference range",
+    "supplements_over_ul": "the supplements already taken reach or exceed a UL on their own",
+    "reference_body_size": "DRI reference height/weight used for a missing value",
+    "energy_override": "the profile sets energy_kcal",
+    "young_child": "age under 3 years (activity-independent energy equation)",
+    "gestation_unknown": "pregnant without gestation weeks",
+    "prepregnancy_weight_unknown": "pregnancy energy deposition from the current weight",
+    "postpartum_unknown": "lactating without months postpartum",
+}
+
+
+@lru_cache(maxsize=None)
+def vitamin_d_bands() -> pd.DataFrame:
+    """Return the vitamin D status bands: ``status``, ``label``, ``min_ng_ml <= serum <
+    below_ng_ml`` (ng/mL), whether the band calls for ``repletion`` and the ``source``."""
+    table = read_table("clinical/vitamin_d_status.csv",
+                       ["status", "label", "min_ng_ml", "below_ng_ml", "repletion", "source"])
+    table["repletion"] = table["repletion"].str.strip().str.lower().map({"true": True, "false": False})
+    bad = [Problem(i + 2, "repletion", "must be true or false") for i in table.index[table["repletion"].isna()]]
+    ordered = table.sort_values("min_ng_ml").reset_index(drop=True)
+    gaps = [Problem(None, "min_ng_ml", f"band {b!r} does not start where {a!r} ends")
+            for a, b, end, start in zip(ordered["status"], ordered["status"][1:],
+                                        ordered["below_ng_ml"], ordered["min_ng_ml"][1:])
+            if end != start]
+    if bad or gaps or ordered["min_ng_ml"].iloc[0] != 0:
+        raise FoodTableError("clinical/vitamin_d_status.csv", bad + gaps or [
+            Problem(None, "min_ng_ml", "the lowest band must start at 0")])
+    return ordered
+
+
+def vitamin_d_band(serum_25ohd_ng_ml: float) -> pd.Series:
+    """Return the status band row (see ``vitamin_d_bands``) holding ``serum_25ohd_ng_ml``."""
+    value = float(serum_25ohd_ng_ml)
+    if math.isnan(value) or value <= 0:
+        raise InputError(f"serum 25(OH)D must be a positive number of ng/mL; got {serum_25ohd_ng_ml!r}")
+    bands = vitamin_d_bands()
+    rows = bands[(bands["min_ng_ml"] <= value) & (value < bands["below_ng_ml"])]
+    if rows.empty:
+        raise InputError(f"serum 25(OH)D {value:g} ng/mL is above every status band "
+                         f"(up to {bands['below_ng_ml'].max():g} ng/mL)")
+    return rows.iloc[0]
+
+
+def vitamin_d_status(serum_25ohd_ng_ml: float) -> str:
+    """Return the vitamin D status key for serum 25(OH)D in ng/mL: ``"severe_deficiency"``
+    (< 10), ``"deficient"`` (10 to < 20), ``"insufficient"`` (20 to < 30), ``"sufficient"``
+    (30 to < 50) or ``"high"`` (>= 50), per ``clinical/vitamin_d_status.csv``."""
+    return str(vitamin_d_band(serum_25ohd_ng_ml)["status"])
+
+
+def vitamin_d_status_nmol_l(serum_25ohd_nmol_l: float) -> str:
+    """Return the vitamin D status key for serum 25(OH)D given in nmol/L (1 ng/mL = 2.496
+    nmol/L)."""
+    return vitamin_d_status(serum_25ohd_nmol_l_to_ng_ml(float(serum_25ohd_nmol_l)))
+
+
+def assess_vitamin_d(profile: Profile) -> VitaminDAssessment | None:
+    """Return the vitamin D assessment of ``profile``'s serum 25(OH)D, or None without one."""
+    if profile.serum_25ohd_ng_ml is None:
+        return None
+    band = vitamin_d_band(profile.serum_25ohd_ng_ml)
+    return VitaminDAssessment(
+        status=str(band["status"]), label=str(band["label"]),
+        serum_25ohd_ng_ml=profile.serum_25ohd_ng_ml,
+        serum_25ohd_nmol_l=serum_25ohd_ng_ml_to_nmol_l(profile.serum_25ohd_ng_ml),
+        repletion=bool(band["repletion"]), source=str(band["source"]))
+
+
+@lru_cache(maxsize=None)
+def repletion_table() -> pd.DataFrame:
+    """Return the vitamin D repletion intake floors (IU/day) by age, with the target 25(OH)D."""
+    return read_table("clinical/vitamin_d_repletion.csv",
+                      ["age_min", "age_max", "repletion_min_iu", "target_25ohd_ng_ml", "source"])
+
+
+def repletion_min_iu(age_years: float) -> tuple[float, str]:
+    """Return (IU/day, source): the least vitamin D intake for repletion at ``age_years``."""
+    row = select_row(repletion_table(), age=age_years, what="clinical/vitamin_d_repletion.csv")
+    return float(row["repletion_min_iu"]), str(row["source"])
+
+
+@lru_cache(maxsize=None)
+def clinical_limits() -> dict[str, tuple[float, str]]:
+    """Return ``{key: (value, source)}`` of ``clinical/limits.csv`` (e.g. the most a clinician
+    override of vitamin D may set, IU/day)."""
+    table = read_table("clinical/limits.csv", ["key", "value", "unit", "source"])
+    return {row["key"]: (float(row["value"]), str(row["source"])) for _, row in table.iterrows()}
+
+
+@lru_cache(maxsize=None)
+def lab_ranges() -> pd.DataFrame:
+    """Return the lab reference ranges (``low``/``high`` in ``unit``) indexed by profile field."""
+    return read_table("clinical/lab_ranges.csv", ["lab", "unit", "low", "high", "source"]).set_index("lab")
+
+
+def lab_conditions(profile: Profile) -> set[str]:
+    """Return the lab conditions of ``profile`` (``"pth_high"``, ``"alp_high"``,
+    ``"calcium_high"``, ``"calcium_low"``, ``"alp_given"``) from its values and the reference
+    ranges."""
+    ranges = lab_ranges()
+    found = set()
+    checks = {"pth_pg_ml": "pth", "calcium_mg_dl": "calcium", "alp_u_l": "alp"}
+    for field, name in checks.items():
+        value = getattr(profile, field)
+        if value is None:
+            continue
+        if value > ranges.at[field, "high"]:
+            found.add(f"{name}_high")
+        if value < ranges.at[field, "low"]:
+            found.add(f"{name}_low")
+    if profile.alp_u_l is not None:
+        found.add("alp_given")
+    return found
+
+
+@lru_cache(maxsize=None)
+def note_rules() -> pd.DataFrame:
+    """Return the note rules (``id``, ``condition``, ``text``, ``source``); every condition is
+    checked against ``CONDITIONS`` and ids are unique."""
+    table = read_table("clinical/notes.csv", ["id", "condition", "text", "source"],
+                       check_vocabulary=False)
+    problems = []
+    for index, row in table.iterrows():
+        for condition in row["condition"].split("|"):
+            if condition.strip() not in CONDITIONS:
+                problems.append(Problem(index + 2, "condition",
+                                        f"unknown condition; known: {', '.join(CONDITIONS)}", condition))
+    for ident in table["id"][table["id"].duplicated()]:
+        problems.append(Problem(None, "id", "duplicate note id", ident))
+    if problems:
+        raise FoodTableError("clinical/notes.csv", problems)
+    return table
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:  # a placeholder without a value stays readable
+        return "?"
+
+
+def clinical_notes(conditions: set[str], context: dict[str, object] | None = None) -> list[Note]:
+    """Return the notes whose condition holds (any of ``a|b``), in file order, with ``{name}``
+    placeholders in the text filled from ``context``."""
+    conditions = set(conditions) | {"always"}
+    values = _Blank({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in (context or {}).items()})
+    notes = []
+    for _, row in note_rules().iterrows():
+        if any(c.strip() in conditions for c in row["condition"].split("|")):
+            notes.append(Note(id=row["id"], text=row["text"].format_map(values), source=row["source"]))
+    return notes

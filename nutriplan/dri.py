@@ -1,0 +1,141 @@
+"""The Dietary Reference Intake tables bundled in ``food_data/dri/`` and ``food_data/clinical/``:
+loading with validation (every row names its source) and life-stage lookup for a profile."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from nutriplan.errors import FoodTableError, Problem
+from nutriplan.resources import data_path
+
+#: nutrient key -> bundled DRI table of its RDA/AI and UL/CDRR by life stage.
+NUTRIENT_TABLES = {
+    "vitamin_d_iu": "dri/vitamin_d.csv",
+    "calcium_mg": "dri/calcium.csv",
+    "magnesium_mg": "dri/magnesium.csv",
+    "phosphorus_mg": "dri/phosphorus.csv",
+    "potassium_mg": "dri/potassium.csv",
+    "sodium_mg": "dri/sodium.csv",
+}
+
+_NUMERIC = {
+    "age_min", "age_max", "min_value", "max_value", "g_per_kg", "g_per_day", "min_pct", "max_pct",
+    "kcal_per_g", "g_per_1000_kcal", "height_cm", "weight_kg", "intercept", "age_coef",
+    "height_coef", "weight_coef", "gestation_coef", "kcal_per_day", "bmi_min", "bmi_below",
+    "from_week", "months_min", "months_below", "milk_kcal_per_day", "mobilized_kcal_per_day",
+    "pal_min_adult", "pal_below_adult", "min_ng_ml", "below_ng_ml", "repletion_min_iu",
+    "target_25ohd_ng_ml", "low", "high", "value", "vitamin_d_iu", "calcium_mg", "magnesium_mg",
+}
+#: numeric columns that may be empty (no value published, e.g. no UL for infants' magnesium).
+_OPTIONAL = {"max_value"}
+_VOCABULARY = {
+    "sex": {"any", "female", "male"},
+    "condition": {"none", "pregnant", "lactating"},
+    "max_scope": {"total", "supplements"},
+}
+
+
+def read_table(name: str, required: list[str], path: str | Path | None = None, *,
+               check_vocabulary: bool = True) -> pd.DataFrame:
+    """Return the bundled table ``name`` (e.g. ``"dri/calcium.csv"``), or the CSV at ``path``,
+    checked whole: every required column present, numbers numeric, vocabulary columns within their
+    allowed values (``sex``, ``condition``, ``max_scope``; unless
+    ``check_vocabulary`` is False) and a non-empty ``source`` on every row. Raises ``FoodTableError`` listing every
+    problem at once."""
+    where = str(path) if path is not None else name
+    try:
+        table = pd.read_csv(path if path is not None else data_path(name), dtype=str,
+                            keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise FoodTableError(where, [Problem(None, None, f"cannot read: {error}")]) from None
+    problems = [Problem(None, column, "required column is missing")
+                for column in required if column not in table.columns]
+    if problems:
+        raise FoodTableError(where, problems)
+    for index, row in table.iterrows():
+        line = index + 2  # header is row 1
+        for column in required:
+            text = str(row[column]).strip()
+            if column in _NUMERIC:
+                if text == "" and column in _OPTIONAL:
+                    continue
+                try:
+                    float(text)
+                except ValueError:
+                    problems.append(Problem(line, column, "must be a number", text))
+            elif check_vocabulary and column in _VOCABULARY and text not in _VOCABULARY[column]:
+                allowed = ", ".join(sorted(_VOCABULARY[column]))
+                problems.append(Problem(line, column, f"must be one of {allowed}", text))
+            elif column == "source" and not text:
+                problems.append(Problem(line, column, "every row must name its source", text))
+    if problems:
+        raise FoodTableError(where, problems)
+    for column in required:
+        if column in _NUMERIC:
+            table[column] = pd.to_numeric(table[column].replace("", None), errors="coerce").astype("float64")
+        else:
+            table[column] = table[column].astype(object).map(str)
+    return table
+
+
+_DRI_COLUMNS = ["nutrient", "life_stage", "sex", "condition", "age_min", "age_max", "min_value",
+                "min_kind", "max_value", "max_kind", "max_scope", "unit", "source"]
+
+
+@lru_cache(maxsize=None)
+def dri_table(nutrient: str) -> pd.DataFrame:
+    """Return the RDA/AI and UL/CDRR table of ``nutrient`` (a key of ``NUTRIENT_TABLES``), one row
+    per life stage: ``age_min <= age < age_max`` in years, amounts per day in ``unit``."""
+    if nutrient not in NUTRIENT_TABLES:
+        raise KeyError(f"no DRI table for {nutrient!r}; known: {', '.join(NUTRIENT_TABLES)}")
+    return read_table(NUTRIENT_TABLES[nutrient], _DRI_COLUMNS)
+
+
+@lru_cache(maxsize=None)
+def protein_table() -> pd.DataFrame:
+    """Return the protein RDA table: ``g_per_kg`` (g per kg body weight per day) and ``g_per_day``
+    (at the DRI reference weight) by life stage."""
+    return read_table("dri/protein.csv", ["nutrient", "life_stage", "sex", "condition", "age_min",
+                                          "age_max", "g_per_kg", "g_per_day", "kind", "source"])
+
+
+@lru_cache(maxsize=None)
+def energy_share_table() -> pd.DataFrame:
+    """Return the AMDR (and saturated-fat) energy shares by age, in percent of energy."""
+    return read_table("dri/energy_shares.csv", ["nutrient", "age_min", "age_max", "min_pct",
+                                                "max_pct", "kind", "kcal_per_g", "source"])
+
+
+@lru_cache(maxsize=None)
+def fiber_table() -> pd.DataFrame:
+    """Return the fibre AI basis: grams per 1000 kcal by age."""
+    return read_table("dri/fiber.csv", ["nutrient", "age_min", "age_max", "g_per_1000_kcal", "kind",
+                                        "source"])
+
+
+@lru_cache(maxsize=None)
+def reference_body_sizes() -> pd.DataFrame:
+    """Return the DRI reference heights (cm) and weights (kg) by sex and age."""
+    return read_table("dri/reference_body_sizes.csv", ["sex", "age_min", "age_max", "height_cm",
+                                                       "weight_kg", "source"])
+
+
+def select_row(table: pd.DataFrame, *, age: float, sex: str | None = None,
+               condition: str | None = None, what: str = "table") -> pd.Series:
+    """Return the one row of ``table`` for ``age`` (``age_min <= age < age_max``), ``sex`` (rows
+    for that sex or ``"any"``) and ``condition`` (pregnant/lactating rows when the table has them
+    for that age, otherwise ``"none"`` rows). Raises ``LookupError`` when no single row matches."""
+    rows = table[(table["age_min"] <= age) & (age < table["age_max"])]
+    if sex is not None and "sex" in rows.columns:
+        rows = rows[rows["sex"].isin([sex, "any"])]
+    if "condition" in rows.columns:
+        wanted = condition or "none"
+        if wanted != "none" and not (rows["condition"] == wanted).any():
+            wanted = "none"
+        rows = rows[rows["condition"] == wanted]
+    if len(rows) != 1:
+        raise LookupError(f"{what}: {len(rows)} rows match age {age:g}, sex {sex}, {condition}")
+    return rows.iloc[0]

@@ -1,0 +1,426 @@
+"""Food tables: the bundled USDA SR24 tiers, a user's own CSV, and look-ups over them.
+
+The table contract (what ``load_foods`` returns, for every source)
+------------------------------------------------------------------
+A pandas DataFrame indexed by ``food_id`` (``str``: the 5-digit USDA NDB number with its leading
+zeros, e.g. ``"01079"``, an FDC id, or a user's id), one row per food, with these columns:
+
+identity and serving
+    ``name`` (display name), ``food_group`` (SR24 group; may be NA), ``serving_g`` (grams in one
+    serving, float, NaN if unknown), ``household`` (e.g. ``"1 cup"``), ``serving_label``
+    (``"1 cup, 244 g"``), ``min_servings`` / ``max_servings`` (float, NaN if not set).
+planning tags
+    ``slots`` (tuple of meal slots: breakfast, lunch, dinner, snack), ``role`` (str or NA),
+    ``vegan`` / ``vegetarian`` / ``pescatarian`` (pandas ``boolean``: NA means unknown),
+    ``allergens`` (tuple of allergen names, or ``None`` when not assessed, as in the full tier:
+    treat unknown as "may contain"), ``tags`` (tuple of recommend/limit category names from
+    ``categories.csv``), ``staple`` (bool: exempt from variety limits), ``vitamin_d_source``
+    (``measured`` | ``assumed_zero_plant`` | NA), ``tags_source`` (``curated`` | ``food_group`` |
+    ``user`` | ``fdc``).
+    Tuples, not lists, so a caller cannot mutate the cached table through a cell.
+indicator columns (for whole-array model building)
+    ``slot_<slot>`` (bool), ``tag_<category>`` (bool, one per category in ``categories.csv``),
+    ``allergen_<allergen>`` (pandas ``boolean``; NA where allergens are unknown).
+nutrients, per 100 g of food (float64, NaN = unknown; missing is never 0)
+    the glossary keys of ``nutrients.csv`` (``energy_kcal`` ... ``water_g``) plus
+    ``vitamin_d_mcg`` (= ``vitamin_d_iu`` / 40); the full tier also carries every other SR24
+    nutrient (``iron_mg``, ``selenium_mcg``, ...; see ``food_data/sr24/nutrient_map.csv``).
+
+Sources: ``"curated"`` (default: ~330 everyday foods, every planning nutrient known), ``"full"``
+(every SR24 food), or a path to a user CSV validated against the same schema.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from nutriplan.errors import FoodTableError, InputError, Problem, UnknownFoodError
+from nutriplan.models.food import Food
+from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys
+from nutriplan.resources import data_path
+
+BUNDLED_SOURCES = {"curated": "curated_foods.csv", "full": "sr24/foods_full.csv.gz"}
+PER_BASES = ("100g", "serving", "100kcal")
+REQUIRED_USER_COLUMNS = ("food_id", "name", "energy_kcal")
+LIST_COLUMNS = ("slots", "allergens", "tags")
+FLAG_COLUMNS = ("vegan", "vegetarian", "pescatarian")
+TEXT_COLUMNS = ("name", "sr24_name", "food_group", "household", "serving_label", "serving_source",
+                "role", "vitamin_d_source", "tags_source")
+NUMERIC_STRUCTURE = ("serving_g", "min_servings", "max_servings")
+_NUTRIENT_SUFFIX = re.compile(r"_(g|mg|mcg|iu|kcal)$")
+_TRUE = {"true", "yes", "1", "y", "t"}
+_FALSE = {"false", "no", "0", "n", "f"}
+
+
+# ----------------------------------------------------------------------------- vocabularies
+
+@lru_cache(maxsize=1)
+def _vocabulary_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("vocabulary.csv"), dtype=str)
+
+
+@lru_cache(maxsize=1)
+def _categories_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("categories.csv"), dtype=str)
+
+
+def food_vocabulary(vocabulary: str | None = None) -> pd.DataFrame:
+    """Return the allowed values of the food tables' tag columns (columns ``vocabulary``,
+    ``value``, ``description``), optionally only those of one vocabulary (``"slot"``, ``"role"``,
+    ``"allergen"``, ``"diet"``, ``"vitamin_d_source"``, ``"serving_source"``)."""
+    table = _vocabulary_table()
+    if vocabulary is not None:
+        if vocabulary not in set(table["vocabulary"]):
+            raise InputError(f"unknown vocabulary {vocabulary!r}; known: {', '.join(table['vocabulary'].unique())}")
+        table = table[table["vocabulary"] == vocabulary]
+    return table.reset_index(drop=True).copy()
+
+
+def food_categories(kind: str | None = None) -> pd.DataFrame:
+    """Return the seed documents' food categories (columns ``category``, ``kind`` = recommend |
+    limit, ``description``, ``seed_text``, ``seed_document``), optionally only one kind."""
+    table = _categories_table()
+    if kind is not None:
+        if kind not in ("recommend", "limit"):
+            raise InputError(f"unknown category kind {kind!r}; use recommend or limit")
+        table = table[table["kind"] == kind]
+    return table.reset_index(drop=True).copy()
+
+
+def _allowed(vocabulary: str) -> list[str]:
+    table = _vocabulary_table()
+    return list(table.loc[table["vocabulary"] == vocabulary, "value"])
+
+
+def _category_names() -> list[str]:
+    return list(_categories_table()["category"])
+
+
+# ----------------------------------------------------------------------------- loading
+
+def _split(value) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ()
+    return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+
+def _flag(value) -> object:
+    text = "" if value is None or value is pd.NA else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return pd.NA
+
+
+def _standardise(raw: pd.DataFrame, allergens_known: bool, tags_source: str) -> pd.DataFrame:
+    """Turn a validated all-string table into the documented contract."""
+    table = raw.copy()
+    table["food_id"] = table["food_id"].str.strip()
+    table = table.set_index("food_id")
+    table.index.name = "food_id"
+    for column in TEXT_COLUMNS:
+        if column not in table.columns:
+            table[column] = pd.NA
+        table[column] = table[column].astype("string").replace("", pd.NA)
+    numeric = [c for c in table.columns if c in NUMERIC_STRUCTURE or _is_nutrient(c)]
+    for column in NUMERIC_STRUCTURE:
+        if column not in table.columns:
+            numeric.append(column)
+            table[column] = ""
+    for column in numeric:
+        table[column] = pd.to_numeric(table[column].replace("", None), errors="coerce").astype("float64")
+    for key in nutrient_keys():
+        if key not in table.columns:
+            table[key] = math.nan
+    if "vitamin_d_mcg" not in table.columns:
+        table["vitamin_d_mcg"] = math.nan
+    iu, mcg = table["vitamin_d_iu"], table["vitamin_d_mcg"]
+    table["vitamin_d_iu"] = iu.where(iu.notna(), mcg * VITAMIN_D_IU_PER_MCG)
+    table["vitamin_d_mcg"] = table["vitamin_d_iu"] / VITAMIN_D_IU_PER_MCG
+    table["serving_label"] = [
+        label if isinstance(label, str) else _serving_label(grams, household)
+        for label, grams, household in zip(table["serving_label"], table["serving_g"], table["household"])
+    ]
+    table["serving_label"] = table["serving_label"].astype("string")
+    table["slots"] = [_split(v) for v in table.get("slots", pd.Series("", index=table.index))]
+    table["tags"] = [_split(v) for v in table.get("tags", pd.Series("", index=table.index))]
+    if allergens_known and "allergens" in table.columns:
+        table["allergens"] = [_split(v) for v in table["allergens"]]
+    else:
+        table["allergens"] = [None] * len(table)
+    for column in FLAG_COLUMNS:
+        values = table[column] if column in table.columns else pd.Series("", index=table.index)
+        table[column] = pd.array([_flag(v) for v in values], dtype="boolean")
+    staple = table["staple"] if "staple" in table.columns else pd.Series("", index=table.index)
+    table["staple"] = [_flag(v) is True for v in staple]
+    table["tags_source"] = table["tags_source"].fillna(tags_source)
+    for slot in _allowed("slot"):
+        table[f"slot_{slot}"] = [slot in slots for slots in table["slots"]]
+    for category in _category_names():
+        table[f"tag_{category}"] = [category in tags for tags in table["tags"]]
+    for allergen in _allowed("allergen"):
+        table[f"allergen_{allergen}"] = pd.array(
+            [pd.NA if found is None else allergen in found for found in table["allergens"]], dtype="boolean")
+    return table
+
+
+def _serving_label(grams: float, household) -> object:
+    if grams is None or (isinstance(grams, float) and math.isnan(grams)):
+        return pd.NA
+    text = f"{grams:g} g"
+    return f"{household}, {text}" if isinstance(household, str) and household else text
+
+
+def _is_nutrient(column: str) -> bool:
+    return column not in NUMERIC_STRUCTURE and (column in nutrient_keys() or column == "vitamin_d_mcg"
+                                               or bool(_NUTRIENT_SUFFIX.search(column)))
+
+
+@lru_cache(maxsize=len(BUNDLED_SOURCES))
+def _bundled(source: str) -> pd.DataFrame:
+    raw = pd.read_csv(data_path(BUNDLED_SOURCES[source]), dtype=str, keep_default_na=False)
+    return _standardise(raw, allergens_known=(source == "curated"), tags_source=source)
+
+
+def load_foods(source: str | Path = "curated") -> pd.DataFrame:
+    """Return a food table (see the module docstring for its columns; nutrients per 100 g).
+
+    ``source`` is ``"curated"`` (default), ``"full"`` or the path of a user CSV, which is validated
+    first: every problem is reported at once in one ``FoodTableError`` and nothing is loaded.
+    Bundled tables are cached; each call returns a fresh copy.
+    """
+    if isinstance(source, str) and source in BUNDLED_SOURCES:
+        return _bundled(source).copy(deep=True)
+    path = Path(source)
+    if isinstance(source, str) and not path.suffix and not path.exists():
+        raise InputError(f"unknown food table {source!r}; use one of {', '.join(BUNDLED_SOURCES)} "
+                         "or the path of a CSV file")
+    return read_food_csv(path)
+
+
+def _resolve(foods: pd.DataFrame | str | Path | None) -> pd.DataFrame:
+    if foods is None:
+        return _bundled("curated")
+    if isinstance(foods, pd.DataFrame):
+        return foods
+    if isinstance(foods, str) and foods in BUNDLED_SOURCES:
+        return _bundled(foods)
+    return load_foods(foods)
+
+
+# ----------------------------------------------------------------------------- user CSV
+
+def read_food_csv(path: str | Path) -> pd.DataFrame:
+    """Return the food table in the user CSV at ``path`` after validating it.
+
+    Required columns: ``food_id``, ``name``, ``energy_kcal``; any other nutrient columns (names
+    ending in ``_g``, ``_mg``, ``_mcg``, ``_iu``, ``_kcal``) must hold finite, non-negative numbers
+    (empty = unknown). ``slots``, ``allergens``, ``tags`` (``;``-separated), ``role``, diet flags and
+    ``vitamin_d_source`` must use the bundled vocabularies. Raises ``FoodTableError`` listing every
+    problem by row (spreadsheet numbering: the header is row 1) and column.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise FoodTableError(source, [Problem(None, None, "file not found" if not path.exists() else "not a file")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FoodTableError(source, [Problem(None, None, f"cannot read the file as UTF-8 text: {error}")]) from None
+    if not text.strip():
+        raise FoodTableError(source, [Problem(None, None, "the file is empty (expected a CSV with a header row)")])
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise FoodTableError(source, [Problem(None, None, f"not a valid CSV file: {error}")]) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    problems = validate_food_rows(raw)
+    if problems:
+        raise FoodTableError(source, problems)
+    return _standardise(raw, allergens_known="allergens" in raw.columns, tags_source="user")
+
+
+def validate_food_rows(raw: pd.DataFrame) -> list[Problem]:
+    """Return every problem of an all-string food table (empty list when it is valid)."""
+    problems: list[Problem] = []
+    missing = [c for c in REQUIRED_USER_COLUMNS if c not in raw.columns]
+    for column in missing:
+        problems.append(Problem(None, column, "required column is missing"))
+    duplicated_columns = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    for column in duplicated_columns:
+        problems.append(Problem(None, column, "column appears more than once"))
+    if missing or duplicated_columns:
+        return problems
+    if raw.empty:
+        return [Problem(None, None, "the table has a header but no rows")]
+    allowed = {
+        "slots": _allowed("slot"), "allergens": _allowed("allergen"), "tags": _category_names(),
+    }
+    roles, d_sources = _allowed("role"), _allowed("vitamin_d_source")
+    numeric_columns = [c for c in raw.columns if c in NUMERIC_STRUCTURE or _is_nutrient(c)]
+    seen: dict[str, int] = {}
+    for index, record in enumerate(raw.to_dict("records")):
+        row = index + 2
+        food_id = record["food_id"].strip()
+        if not food_id:
+            problems.append(Problem(row, "food_id", "empty food id"))
+        elif food_id in seen:
+            problems.append(Problem(row, "food_id", f"duplicate food id (first on row {seen[food_id]})", food_id))
+        else:
+            seen[food_id] = row
+        if not record["name"].strip():
+            problems.append(Problem(row, "name", "empty name"))
+        if not record["energy_kcal"].strip():
+            problems.append(Problem(row, "energy_kcal", "energy is required (kcal per 100 g)"))
+        values = {}
+        for column in numeric_columns:
+            text = record[column].strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                problems.append(Problem(row, column, "not a number", text))
+                continue
+            if not math.isfinite(value):
+                problems.append(Problem(row, column, "must be a finite number", text))
+            elif value < 0:
+                problems.append(Problem(row, column, "must not be negative (allowed: 0 or more)", text))
+            else:
+                values[column] = value
+        if "serving_g" in values and values["serving_g"] == 0:
+            problems.append(Problem(row, "serving_g", "must be greater than 0", record["serving_g"]))
+        if "min_servings" in values and "max_servings" in values and values["min_servings"] > values["max_servings"]:
+            problems.append(Problem(row, "min_servings", f"greater than max_servings ({values['max_servings']:g})",
+                                    record["min_servings"]))
+        if "vitamin_d_iu" in values and "vitamin_d_mcg" in values:
+            if not math.isclose(values["vitamin_d_iu"], values["vitamin_d_mcg"] * VITAMIN_D_IU_PER_MCG,
+                                rel_tol=1e-6, abs_tol=1e-9):
+                problems.append(Problem(row, "vitamin_d_mcg", "disagrees with vitamin_d_iu (1 mcg = 40 IU)",
+                                        record["vitamin_d_mcg"]))
+        for column, vocabulary in allowed.items():
+            if column in raw.columns:
+                bad = [v for v in _split(record[column]) if v not in vocabulary]
+                if bad:
+                    problems.append(Problem(row, column, f"unknown value(s) {', '.join(bad)}; allowed: "
+                                                         f"{', '.join(vocabulary)}", record[column]))
+        if "role" in raw.columns and record["role"].strip() and record["role"].strip() not in roles:
+            problems.append(Problem(row, "role", f"unknown role; allowed: {', '.join(roles)}", record["role"]))
+        if "vitamin_d_source" in raw.columns:
+            text = record["vitamin_d_source"].strip()
+            if text and text not in d_sources:
+                problems.append(Problem(row, "vitamin_d_source", f"unknown value; allowed: {', '.join(d_sources)}",
+                                        text))
+        for column in (*FLAG_COLUMNS, "staple"):
+            if column in raw.columns:
+                text = record[column].strip()
+                if text and _flag(text) is pd.NA:
+                    problems.append(Problem(row, column, "must be true or false (or empty for unknown)", text))
+    return problems
+
+
+# ----------------------------------------------------------------------------- look-ups
+
+def food(food_id: str, foods: pd.DataFrame | str | Path | None = None) -> Food:
+    """Return one food as a ``Food`` model (nutrients per 100 g; ``None`` where unknown).
+
+    ``foods`` is a table from ``load_foods`` or a source name/path (default: curated). Raises
+    ``UnknownFoodError`` for an id that is not in the table.
+    """
+    table = _resolve(foods)
+    key = str(food_id).strip()
+    if key not in table.index:
+        raise UnknownFoodError([key], hint="find ids with `nutriplan foods search TEXT`")
+    return row_to_food(key, table.loc[key])
+
+
+def row_to_food(food_id: str, row: pd.Series) -> Food:
+    """Return the ``Food`` model of one table row (NaN/NA become ``None``, tuples lists)."""
+    data: dict[str, object] = {"food_id": food_id}
+    for column, value in row.items():
+        if str(column).startswith(("slot_", "tag_", "allergen_")):
+            continue
+        if isinstance(value, tuple):
+            data[column] = list(value)
+        elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            data[column] = None
+        elif hasattr(value, "item"):
+            data[column] = value.item()
+        else:
+            data[column] = value
+    data["staple"] = bool(data.get("staple") or False)
+    for column in ("slots", "tags"):
+        if data.get(column) is None:
+            data[column] = []
+    return Food.model_validate(data)
+
+
+def search_foods(text: str, foods: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Return the foods whose name (or SR24 name) contains every word of ``text``, case-insensitive,
+    as rows of the food table: names starting with the first word first, then shorter names, then
+    by food id."""
+    words = [w for w in re.split(r"\s+", str(text).strip().lower()) if w]
+    if not words:
+        raise InputError("search text is empty; give one or more words, e.g. 'salmon'")
+    table = _resolve(foods)
+    names = table["name"].fillna("").str.lower()
+    if "sr24_name" in table.columns:
+        names = names + " | " + table["sr24_name"].fillna("").str.lower()
+    mask = pd.Series(True, index=table.index)
+    for word in words:
+        mask &= names.str.contains(word, regex=False)
+    found = table[mask]
+    first = words[0]
+    order = sorted(found.index, key=lambda i: (not str(found.at[i, "name"]).lower().startswith(first),
+                                               len(str(found.at[i, "name"])), i))
+    return found.loc[order].copy()
+
+
+def nutrient_columns(foods: pd.DataFrame) -> list[str]:
+    """Return the nutrient columns (per 100 g) of a food table, glossary keys first."""
+    glossary = [k for k in (*nutrient_keys(), "vitamin_d_mcg") if k in foods.columns]
+    others = [c for c in foods.columns if c not in glossary and _is_nutrient(str(c))
+              and pd.api.types.is_float_dtype(foods[c])]
+    return glossary + others
+
+
+def top_foods(nutrient: str, per: str = "100g", tag: str | None = None, limit: int = 10,
+              foods: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Return the ``limit`` foods richest in ``nutrient``, best first.
+
+    ``per`` is ``"100g"`` (amount per 100 g), ``"serving"`` (per the food's serving) or
+    ``"100kcal"`` (per 100 kcal of the food); the amount, in the nutrient's unit, is in a column
+    named ``<nutrient>_per_<per>`` added to the food rows. Foods with the nutrient (or the serving,
+    or energy) unknown are left out. ``tag`` keeps only foods of one category.
+    """
+    table = _resolve(foods)
+    columns = nutrient_columns(table)
+    if nutrient not in columns:
+        raise InputError(f"unknown nutrient {nutrient!r}; known: {', '.join(columns)}")
+    if per not in PER_BASES:
+        raise InputError(f"unknown basis {per!r}; use one of {', '.join(PER_BASES)}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InputError(f"limit must be a whole number of at least 1, got {limit!r}")
+    if tag is not None:
+        categories = _category_names()
+        if tag not in categories:
+            raise InputError(f"unknown tag {tag!r}; known: {', '.join(categories)}")
+        table = table[[tag in tags for tags in table["tags"]]]
+    amount = table[nutrient]
+    if per == "serving":
+        amount = amount * table["serving_g"] / 100.0
+    elif per == "100kcal":
+        energy = table["energy_kcal"].where(table["energy_kcal"] > 0)
+        amount = amount / energy * 100.0
+    column = f"{nutrient}_per_{per}"
+    result = table.assign(**{column: amount})
+    result = result[result[column].notna()]
+    result = result.reset_index().sort_values([column, "food_id"], ascending=[False, True], kind="stable")
+    return result.head(limit).set_index("food_id")

@@ -1,0 +1,149 @@
+"""Plan options in, meal plans out: the pydantic models of the weekly planner's boundary."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from nutriplan.models.food import MEAL_SLOTS
+from nutriplan.models.profile import Profile
+from nutriplan.models.targets import Targets
+
+Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
+SolverName = Literal["highs", "cbc"]
+MinimumMode = Literal["daily", "weekly_average"]
+
+
+class PlanOptions(BaseModel):
+    """How to plan: length, slots, diet, exclusions, variety and category rules, solver.
+
+    Defaults of the slot structure and weekly category rules come from the bundled data files
+    ``planning/slots.csv``, ``planning/meal_structure.csv`` and ``planning/weekly_rules.csv``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    days: int = Field(default=7, ge=1, le=14, description="number of days to plan (1-14)")
+    slots: list[str] = Field(
+        default_factory=lambda: list(MEAL_SLOTS),
+        description="meal slots of each day, in order; each one of breakfast, lunch, dinner, snack",
+    )
+    diet: Diet = "omnivore"
+    exclude_allergens: list[str] = Field(default_factory=list)
+    exclude_foods: list[str] = Field(
+        default_factory=list, description="food ids, or text matched against food names"
+    )
+    max_days_per_food: int = Field(default=3, ge=1, le=14)
+    staples_exempt: bool = Field(
+        default=True, description="foods flagged as staples (water, milk, oils) ignore the day limit"
+    )
+    weekly_max_servings: dict[str, float] = Field(
+        default_factory=dict,
+        description="limit-category tag -> most servings a week (overrides weekly_rules.csv)",
+    )
+    fatty_fish_servings_per_week: float | None = Field(
+        default=None, ge=0, description="least fatty-fish servings a week (default from data: 2)"
+    )
+    minimum_mode: MinimumMode = Field(
+        default="daily",
+        description="'daily': every minimum met every day; 'weekly_average': met on average "
+        "over the plan with each day at least daily_floor_share of the target",
+    )
+    daily_floor_share: float = Field(default=0.5, ge=0, le=1)
+    allow_supplements: bool = False
+    energy_window: float = Field(
+        default=0.10, gt=0, le=0.5, description="energy allowed within +-this share of the target"
+    )
+    portion_step: float = Field(default=0.5, gt=0, le=1, description="servings step (0.5 = halves)")
+    solver: SolverName = "highs"
+    time_limit_s: float = Field(default=60.0, gt=0, description="time limit for the whole plan")
+    gap_rel: float = Field(default=0.01, ge=0, le=1, description="relative MIP gap accepted per day")
+
+    @field_validator("slots")
+    @classmethod
+    def _known_slots(cls, slots: list[str]) -> list[str]:
+        unknown = [s for s in slots if s not in MEAL_SLOTS]
+        if unknown:
+            raise ValueError(f"unknown slot(s) {unknown}; allowed: {', '.join(MEAL_SLOTS)}")
+        if not slots:
+            raise ValueError("at least one slot is needed")
+        if len(set(slots)) != len(slots):
+            raise ValueError("each slot may be named once")
+        return slots
+
+
+class PlanItem(BaseModel):
+    """One food on the menu: how many servings, how many grams, in which household measure."""
+
+    food_id: str
+    name: str
+    servings: float
+    grams: float
+    household: str | None = None
+
+
+class Meal(BaseModel):
+    """The items of one meal slot of one day."""
+
+    slot: str
+    items: list[PlanItem]
+
+
+class SupplementDose(BaseModel):
+    """A supplement taken on a day: ``units`` of the product, and the nutrients they give."""
+
+    supplement_id: str
+    name: str
+    units: int = 1
+    vitamin_d_iu: float = 0.0
+    calcium_mg: float = 0.0
+    magnesium_mg: float = 0.0
+
+
+class DayPlan(BaseModel):
+    """One day: its meals, supplements and nutrient totals (food plus supplements)."""
+
+    day: int
+    meals: list[Meal]
+    supplements: list[SupplementDose] = Field(default_factory=list)
+    totals: dict[str, float]
+
+
+class ShoppingItem(BaseModel):
+    """A food to buy for the whole plan, in grams and household measure."""
+
+    food_id: str
+    name: str
+    food_group: str | None = None
+    grams: float
+    servings: float
+    household: str | None = None
+
+
+class SolverInfo(BaseModel):
+    """What the solver did: name, status, wall seconds (building and solving), worst MIP gap."""
+
+    name: str
+    status: str
+    seconds: float
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    gap: float | None = None
+    variables: int = 0
+    constraints: int = 0
+
+
+class MealPlan(BaseModel):
+    """A weekly meal plan: days of meals, daily and weekly totals, a shopping list, supplements,
+    notes and the solver's report. Convert with ``nutriplan.export`` (JSON, CSV, Markdown...)."""
+
+    profile: Profile
+    targets: Targets
+    options: PlanOptions
+    days: list[DayPlan]
+    weekly: dict[str, dict[str, float]]
+    shopping_list: list[ShoppingItem]
+    supplements: list[SupplementDose] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    solver: SolverInfo

@@ -1,0 +1,153 @@
+"""Daily nutrient targets for one profile: per-nutrient bounds (``NutrientTarget``), energy shares
+of the macronutrients (``EnergyShare``), the vitamin D assessment, clinician overrides and the
+notes a plan must carry. Built by ``nutriplan.targets_for``."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from nutriplan.models.profile import Profile
+
+
+class NutrientTarget(BaseModel):
+    """One nutrient's daily target.
+
+    ``min`` is the least intake per day and ``kind`` says what it is (``"RDA"``, ``"AI"``, ``"EER"``,
+    ``"repletion"``, ``"override"``); ``max`` is the most per day and ``max_kind`` says what it is
+    (``"UL"``, ``"CDRR"``, ``"EER"``). ``max_scope`` is ``"total"`` (food + supplements) or
+    ``"supplements"`` (magnesium: the UL counts supplemental magnesium only). ``value`` is the
+    central value where there is one (the EER for energy). Amounts are in ``unit`` per day.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    min: float | None = None
+    max: float | None = None
+    kind: str | None = None
+    max_kind: str | None = None
+    unit: str
+    source: str
+    max_source: str | None = None
+    max_scope: Literal["total", "supplements"] = "total"
+    value: float | None = None
+    life_stage: str | None = Field(default=None, description="DRI life-stage row used")
+    note: str | None = Field(default=None, description="why the target differs from the table")
+
+
+class EnergyShare(BaseModel):
+    """A macronutrient's share of the day's energy: ``min_pct <= kcal_per_g * grams / energy <=
+    max_pct`` with the shares as fractions (0.45 = 45%). ``kind`` is ``"AMDR"`` or ``"DGA"``
+    (saturated fat under 10% of energy)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    kcal_per_g: float
+    min_pct: float = Field(ge=0, le=1)
+    max_pct: float = Field(ge=0, le=1)
+    kind: str
+    source: str
+
+    def grams_range(self, energy_kcal: float) -> tuple[float, float]:
+        """Return (least, most) grams per day of this macronutrient at ``energy_kcal`` kcal/day."""
+        return (self.min_pct * energy_kcal / self.kcal_per_g, self.max_pct * energy_kcal / self.kcal_per_g)
+
+
+class Note(BaseModel):
+    """A note a plan carries: a stable ``id``, the ``text`` shown to people and its ``source``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str
+    source: str
+
+
+class VitaminDAssessment(BaseModel):
+    """Vitamin D status from serum 25(OH)D: the band (``status`` key and readable ``label``), the
+    lab value in both units, whether the intake target was raised for repletion and the sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    label: str
+    serum_25ohd_ng_ml: float
+    serum_25ohd_nmol_l: float
+    repletion: bool
+    source: str
+
+
+class Targets(BaseModel):
+    """Everything a plan must meet for one profile, per day.
+
+    ``nutrients`` maps nutrient keys of ``nutrients.csv`` to their targets; ``energy_shares`` maps
+    ``protein_g``, ``fat_g``, ``carbs_g`` and ``sat_fat_g`` to their shares of energy;
+    ``vitamin_d_status`` is the status key (``"deficient"``...) or None without a 25(OH)D value;
+    ``overrides`` lists clinician overrides that outputs must show; ``notes`` the clinical notes.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    profile: Profile
+    nutrients: dict[str, NutrientTarget]
+    energy_shares: dict[str, EnergyShare]
+    vitamin_d_status: str | None = None
+    vitamin_d_assessment: VitaminDAssessment | None = None
+    overrides: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    energy_window: float = 0.10
+    body_height_cm: float | None = Field(default=None, description="height used for energy")
+    body_weight_kg: float | None = Field(default=None, description="weight used for energy/protein")
+    reference_body_size: bool = Field(default=False, description="DRI reference size filled in")
+    supplement_intake: dict[str, float] = Field(
+        default_factory=dict, description="per day from the supplements already taken (IU, mg)")
+
+    def to_json_dict(self) -> dict:
+        """Return the targets as a JSON-ready dict: ``{"profile": {...}, "nutrients": {key:
+        {"min", "max", "kind", "unit", "source", ...}}, "energy_shares": {...}, "notes": [...],
+        ...}``."""
+        data = self.model_dump(mode="json")
+        data["profile"] = self.profile.model_dump(mode="json", exclude_none=True)
+        if self.profile.serum_25ohd_ng_ml is not None:
+            data["profile"]["serum_25ohd_nmol_l"] = round(self.profile.serum_25ohd_nmol_l, 1)
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Return ``to_json_dict()`` as a JSON string."""
+        return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
+
+    def to_dataframe(self, include_shares: bool = True) -> pd.DataFrame:
+        """Return one row per nutrient target (``basis`` = ``"amount"``, amounts per day in
+        ``unit``) followed, with ``include_shares``, by one row per energy share (``basis`` =
+        ``"energy_share"``, ``min``/``max`` as fractions of the day's energy)."""
+        rows = [
+            {
+                "key": t.key, "basis": "amount", "min": t.min, "max": t.max, "unit": t.unit,
+                "kind": t.kind, "max_kind": t.max_kind, "max_scope": t.max_scope, "value": t.value,
+                "life_stage": t.life_stage, "source": t.source,
+                "max_source": t.max_source if t.max_source is not None else (t.source if t.max is not None else None),
+                "note": t.note,
+            }
+            for t in self.nutrients.values()
+        ]
+        if include_shares:
+            rows += [
+                {
+                    "key": s.key, "basis": "energy_share", "min": s.min_pct, "max": s.max_pct,
+                    "unit": "fraction of energy", "kind": s.kind, "max_kind": s.kind,
+                    "max_scope": "total", "value": None, "life_stage": None, "source": s.source,
+                    "max_source": s.source, "note": f"{s.kcal_per_g:g} kcal/g",
+                }
+                for s in self.energy_shares.values()
+            ]
+        columns = ["key", "basis", "min", "max", "unit", "kind", "max_kind", "max_scope", "value",
+                   "life_stage", "source", "max_source", "note"]
+        frame = pd.DataFrame(rows, columns=columns)
+        for column in ("min", "max", "value"):
+            frame[column] = frame[column].astype("float64")
+        return frame

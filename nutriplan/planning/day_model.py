@@ -1,0 +1,304 @@
+"""One day's meal-plan model: the mixed-integer program the weekly planner solves day by day.
+
+Variables, for every (food, slot) pair the day may use:
+
+- ``n`` (integer): portions in steps of ``portion_step`` servings, between the food's minimum and
+  maximum portion when it is on the menu;
+- ``y`` (binary): the food is on the menu in that slot, linked both ways to ``n``
+  (``min_steps * y <= n <= max_steps * y``), so a food is either served at a real portion or absent.
+
+Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutrient minimums and
+upper limits (total, or supplements only for magnesium), the energy window, energy shares of
+macronutrients, slot energy shares, item counts per slot and per role, one slot per food a day,
+weekly category budgets passed in as the day's share. The objective prefers few, recommended,
+not-recently-used foods, energy near the target, and food over supplements.
+
+With ``elastic=True`` every nutrient row gets a non-negative slack whose normalised sum is
+minimised: the smallest relaxation that makes the day feasible, used to explain infeasibility.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from nutriplan.planning.rules import RoleRule, SlotRule
+from nutriplan.planning.solvers import run_solver
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A daily bound on a nutrient total: ``lo <= total <= hi`` (either may be None).
+
+    ``scope`` is ``"total"`` (food plus supplements) or ``"supplements"`` (supplements only, as
+    the magnesium UL). ``soft_target`` adds a penalised shortfall below it (weekly-average mode).
+    """
+
+    key: str
+    lo: float | None = None
+    hi: float | None = None
+    scope: str = "total"
+    lo_kind: str = "min"
+    hi_kind: str = "ul"
+    soft_target: float | None = None
+
+
+@dataclass(frozen=True)
+class EnergyShareBound:
+    """``min_share <= kcal_per_g * grams(key) / energy <= max_share`` for the day."""
+
+    key: str
+    kcal_per_g: float
+    min_share: float | None
+    max_share: float | None
+
+
+@dataclass
+class DayInputs:
+    """Everything one day's model needs. ``pairs`` has one row per (food, slot): columns
+    ``food_id``, ``slot``, ``role``, ``staple``, ``min_steps``, ``max_steps``, ``cost`` (objective
+    weight of putting it on the menu), one per-serving column per nutrient in ``nutrients``, and
+    one boolean column per tag in ``tag_servings``."""
+
+    day: int
+    pairs: pd.DataFrame
+    nutrients: list[str]
+    bounds: list[Bound]
+    shares: list[EnergyShareBound]
+    slot_rules: list[SlotRule]
+    role_rules: list[RoleRule]
+    portion_step: float
+    energy_target_kcal: float
+    tag_servings: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    supplements: pd.DataFrame | None = None  # columns supplement_id, name, cost, max_units, nutrients
+    fixed_supplement_totals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class DayResult:
+    """A solved day: servings per pair (index into ``pairs``), supplement units, solver facts."""
+
+    status: str
+    servings: pd.Series
+    supplement_units: pd.Series
+    objective: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    variables: int
+    constraints: int
+    slacks: dict[str, float] = field(default_factory=dict)
+
+
+ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% away from the energy target
+SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
+
+
+def _expr(variables: list, coefs: np.ndarray) -> pulp.LpAffineExpression:
+    """A linear expression from parallel arrays, skipping zero coefficients."""
+    return pulp.LpAffineExpression(
+        [(var, float(c)) for var, c in zip(variables, coefs) if c != 0.0]
+    )
+
+
+def build_day_model(inputs: DayInputs, *, elastic: bool = False):
+    """Return ``(problem, n_vars, y_vars, supplement_vars, slack_vars)`` for one day."""
+    d = inputs.day
+    pairs = inputs.pairs
+    step = inputs.portion_step
+    prob = pulp.LpProblem(f"mealplan_day{d}", pulp.LpMinimize)
+    labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
+    max_steps = pairs["max_steps"].to_numpy(int)
+    min_steps = pairs["min_steps"].to_numpy(int)
+    n = [pulp.LpVariable(f"n_{lab}", 0, int(u), cat=pulp.LpInteger) for lab, u in zip(labels, max_steps)]
+    y = [pulp.LpVariable(f"y_{lab}", cat=pulp.LpBinary) for lab in labels]
+    for i, lab in enumerate(labels):
+        prob += n[i] - int(min_steps[i]) * y[i] >= 0, f"portion_min_{lab}"
+        prob += n[i] - int(max_steps[i]) * y[i] <= 0, f"portion_max_{lab}"
+
+    supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
+    u = [
+        pulp.LpVariable(f"supplement_{sid}", 0, int(mx), cat=pulp.LpInteger)
+        for sid, mx in zip(supp.get("supplement_id", []), supp.get("max_units", []))
+    ]
+
+    def food_total(key: str) -> pulp.LpAffineExpression:
+        return _expr(n, pairs[key].to_numpy(float) * step)
+
+    def supplement_total(key: str) -> pulp.LpAffineExpression:
+        if not u or key not in supp.columns:
+            return pulp.LpAffineExpression()
+        return _expr(u, supp[key].to_numpy(float))
+
+    slacks: dict[str, pulp.LpVariable] = {}
+    objective_terms: list = []
+
+    def add_row(name: str, expr, sense: str, rhs: float, scale: float, relax: bool = True) -> None:
+        """Add ``expr sense rhs``; in elastic mode a slack (cost 1 per ``scale`` units) relaxes it."""
+        if elastic and relax:
+            slack = pulp.LpVariable(f"slack_{name}", 0)
+            slacks[name] = slack
+            objective_terms.append(slack * (1.0 / max(scale, 1e-9)))
+            expr = expr + slack if sense == ">=" else expr - slack
+        prob.addConstraint(
+            pulp.LpConstraint(expr, pulp.LpConstraintGE if sense == ">=" else pulp.LpConstraintLE, name, rhs)
+        )
+
+    energy = food_total("energy_kcal")
+    for bound in inputs.bounds:
+        key = bound.key
+        fixed = inputs.fixed_supplement_totals.get(key, 0.0)
+        if bound.scope == "supplements":
+            total = supplement_total(key)
+        else:
+            total = food_total(key) + supplement_total(key) if key != "energy_kcal" else energy
+        if bound.lo is not None:
+            add_row(f"{bound.lo_kind}_{key}_day{d}", total, ">=", bound.lo - fixed, bound.lo)
+        if bound.hi is not None:
+            add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi - fixed, bound.hi)
+        if bound.soft_target is not None and not elastic:
+            short = pulp.LpVariable(f"short_{key}_day{d}", 0)
+            prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
+            objective_terms.append(short * (SOFT_SHORTFALL_WEIGHT / bound.soft_target))
+
+    for share in inputs.shares:
+        grams = food_total(share.key) * share.kcal_per_g
+        if share.min_share is not None:
+            add_row(f"amdr_min_{share.key}_day{d}", grams - share.min_share * energy, ">=", 0.0,
+                    share.min_share * inputs.energy_target_kcal)
+        if share.max_share is not None:
+            add_row(f"amdr_max_{share.key}_day{d}", grams - share.max_share * energy, "<=", 0.0,
+                    share.max_share * inputs.energy_target_kcal)
+
+    kcal = pairs["energy_kcal"].to_numpy(float) * step
+    for rule in inputs.slot_rules:
+        in_slot = (pairs["slot"] == rule.slot).to_numpy()
+        slot_energy = _expr(n, np.where(in_slot, kcal, 0.0))
+        add_row(f"slot_energy_min_{rule.slot}_day{d}", slot_energy - rule.energy_min_share * energy,
+                ">=", 0.0, rule.energy_min_share * inputs.energy_target_kcal)
+        add_row(f"slot_energy_max_{rule.slot}_day{d}", slot_energy - rule.energy_max_share * energy,
+                "<=", 0.0, rule.energy_max_share * inputs.energy_target_kcal)
+        items = _expr(y, in_slot.astype(float))
+        prob += items >= rule.min_items, f"slot_items_min_{rule.slot}_day{d}"
+        prob += items <= rule.max_items, f"slot_items_max_{rule.slot}_day{d}"
+
+    for rule in inputs.role_rules:
+        mask = ((pairs["slot"] == rule.slot) & pairs["role"].isin(rule.roles)).to_numpy(float)
+        name = f"role_{'_'.join(rule.roles)}_{rule.slot}_day{d}"
+        if rule.min_items > 0:
+            prob += _expr(y, mask) >= rule.min_items, f"{name}_min"
+        prob += _expr(y, mask) <= rule.max_items, f"{name}_max"
+
+    # one slot a day per food, staples excepted (milk at breakfast and in the snack is fine)
+    repeated = pairs[~pairs["staple"].astype(bool)].groupby("food_id").indices
+    for food_id, rows in repeated.items():
+        if len(rows) > 1:
+            prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
+
+    for tag, (lo, hi) in inputs.tag_servings.items():
+        servings = _expr(n, pairs[f"tag_{tag}"].to_numpy(float) * step)
+        if lo is not None and lo > 0:
+            add_row(f"week_min_{tag}_day{d}", servings, ">=", lo, lo)
+        if hi is not None:
+            prob += servings <= hi, f"week_max_{tag}_day{d}"
+
+    if elastic:
+        prob.setObjective(pulp.lpSum(objective_terms))
+    else:
+        deviation = pulp.LpVariable(f"energy_deviation_day{d}", 0)
+        prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
+        prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
+        objective = _expr(y, pairs["cost"].to_numpy(float))
+        objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+        if u:
+            objective += _expr(u, supp["cost"].to_numpy(float))
+        prob.setObjective(objective + pulp.lpSum(objective_terms))
+    return prob, n, y, u, slacks
+
+
+KERNEL_PER_GROUP = 4  # best pairs by LP reduced cost kept per (slot, role), besides the LP's own picks
+MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
+
+
+def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
+    """Solve one day; return the servings chosen per pair (0 where absent).
+
+    Large days are solved by a kernel heuristic: the LP relaxation of the whole day picks a small
+    kernel of promising (food, slot) pairs (those the LP uses, plus per slot and role the best few
+    by reduced cost), the MILP is solved on the kernel, and the kernel widens (4x, then everything)
+    while it has no solution. A kernel solution satisfies every rule of the whole day; the reported
+    gap is measured against the LP bound of the whole day, so it is honest about what the kernel
+    gave up. An infeasible LP proves the day infeasible without any MILP.
+    """
+    if elastic or len(inputs.pairs) < MIN_PAIRS_FOR_KERNEL:
+        return _solve(inputs, solver, elastic=elastic)
+    started = time.perf_counter()
+    prob, n, y, _u, _s = build_day_model(inputs)
+    saved, solver.mip = solver.mip, False
+    try:
+        relaxed = run_solver(prob, solver)
+    finally:
+        solver.mip = saved
+    lp_seconds = time.perf_counter() - started
+    if relaxed.status in ("infeasible",):
+        return _empty(inputs, "infeasible", lp_seconds, len(prob.variables()), len(prob.constraints))
+    pairs = inputs.pairs
+    used = np.array([(a.value() or 0.0) > 1e-6 or (b.value() or 0.0) > 1e-6 for a, b in zip(n, y)])
+    score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
+    group = pairs["slot"] + "/" + pairs["role"]
+    rank = score.groupby(group).rank(method="first")
+    result = None
+    for per_group in (KERNEL_PER_GROUP, 4 * KERNEL_PER_GROUP, None):
+        keep = used | (rank.to_numpy() <= per_group) if per_group else np.ones(len(pairs), bool)
+        kernel = DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]})
+        result = _solve(kernel, solver)
+        if result.status in ("optimal", "time_limit_feasible"):
+            break
+    result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
+    result.build_seconds += lp_seconds
+    if result.objective is not None and relaxed.objective is not None:
+        result.gap = max(0.0, (result.objective - relaxed.objective) / max(abs(result.objective), 1e-9))
+    return result
+
+
+def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, constraints: int) -> DayResult:
+    return DayResult(
+        status=status, servings=pd.Series(0.0, index=inputs.pairs.index),
+        supplement_units=pd.Series(
+            0.0, index=inputs.supplements.index if inputs.supplements is not None else None, dtype=float),
+        objective=None, gap=None, build_seconds=seconds, solve_seconds=0.0,
+        variables=variables, constraints=constraints,
+    )
+
+
+def _solve(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
+    started = time.perf_counter()
+    prob, n, _y, u, slacks = build_day_model(inputs, elastic=elastic)
+    build_seconds = time.perf_counter() - started
+    report = run_solver(prob, solver)
+    feasible = report.status in ("optimal", "time_limit_feasible")
+    step = inputs.portion_step
+    servings = pd.Series(
+        [round((var.value() or 0.0)) * step if feasible else 0.0 for var in n],
+        index=inputs.pairs.index, dtype=float,
+    )
+    units = pd.Series(
+        [round(var.value() or 0.0) if feasible else 0 for var in u],
+        index=inputs.supplements.index if inputs.supplements is not None else None, dtype=float,
+    )
+    return DayResult(
+        status=report.status,
+        servings=servings,
+        supplement_units=units,
+        objective=report.objective,
+        gap=report.gap,
+        build_seconds=build_seconds,
+        solve_seconds=report.seconds,
+        variables=len(prob.variables()),
+        constraints=len(prob.constraints),
+        slacks={name: float(var.value() or 0.0) for name, var in slacks.items()} if feasible else {},
+    )

@@ -1,0 +1,147 @@
+"""Why no plan exists: an elastic relaxation of a day's model, turned into plain words.
+
+Every nutrient row of the day (minimums, upper limits, the energy window, macronutrient shares,
+slot energy shares, fatty-fish servings due) gets a non-negative slack, and the model minimises
+the sum of slacks each divided by its bound, with the meal structure kept hard. The rows whose
+slack stays positive are the rules in conflict; the slack says by how much. For each nutrient
+minimum in conflict, the foods left out of the plan that are rich in that nutrient (by diet,
+allergen, the user's exclusions) and the supplement catalogue give what would make a plan possible.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from nutriplan.errors import Conflict
+from nutriplan.models.plan import PlanOptions
+from nutriplan.nutrients import nutrient_table, unit_of
+from nutriplan.planning.candidates import Eligibility, as_list
+from nutriplan.planning.day_model import DayInputs, solve_day
+
+_ROW = re.compile(r"^(?P<kind>min|floor|ul|ul_supplemental|cdrr|energy_min|energy_max|amdr_min|amdr_max"
+                  r"|slot_energy_min|slot_energy_max|week_min)_(?P<key>.+)_day(?P<day>\d+)$")
+
+_REASON_WORDS = {
+    "not vegan": "not vegan",
+    "not vegetarian": "not vegetarian",
+    "not pescatarian": "not pescatarian",
+    "allergen": "excluded allergen",
+    "excluded by the user": "excluded by you",
+}
+
+
+def _label(key: str) -> str:
+    table = nutrient_table()
+    return str(table.at[key, "label"]) if key in table.index else key.replace("_", " ")
+
+
+def _fmt(value: float, key: str) -> str:
+    unit = unit_of(key) if key in nutrient_table().index else ""
+    return f"{value:,.0f} {unit}".strip() if abs(value) >= 10 else f"{value:.1f} {unit}".strip()
+
+
+def helpful_foods(key: str, amount_needed: float, eligibility: Eligibility, foods: pd.DataFrame, limit: int = 3) -> list[str]:
+    """Return phrases like ``"Salmon, cooked (not vegan)"`` for the foods left out of the plan
+    that give the most of nutrient ``key`` per serving, richest first."""
+    phrases = []
+    for reason, ids in eligibility.excluded.items():
+        if reason not in _REASON_WORDS:
+            continue
+        part = foods.loc[[i for i in ids if i in foods.index]]
+        if key not in part.columns or part.empty:
+            continue
+        per_serving = (part[key] * part["serving_g"] / 100.0).dropna()
+        per_serving = per_serving[per_serving > 0].sort_values(ascending=False)
+        for food_id, amount in per_serving.head(limit).items():
+            phrases.append((amount, f"{part.at[food_id, 'name']} ({_REASON_WORDS[reason]}, "
+                                    f"{_fmt(amount, key)} a serving)"))
+    phrases.sort(key=lambda pair: -pair[0])
+    return [text for _, text in phrases[:limit]]
+
+
+def explain_day(inputs: DayInputs, solver, eligibility: Eligibility, foods: pd.DataFrame,
+                options: PlanOptions, supplements: list, targets) -> list[Conflict]:
+    """Return the conflicts that make ``inputs``'s day infeasible, each with what would help."""
+    relaxed = solve_day(inputs, solver, elastic=True)
+    if relaxed.status not in ("optimal", "time_limit_feasible"):
+        return [_structure_conflict(inputs)]
+    conflicts = []
+    for name, slack in sorted(relaxed.slacks.items()):
+        match = _ROW.match(name)
+        if match is None or slack <= 1e-6:
+            continue
+        kind, key = match["kind"], match["key"]
+        conflicts.append(_conflict(name, kind, key, slack, inputs, eligibility, foods, options, supplements))
+    return conflicts or [_structure_conflict(inputs)]
+
+
+def _bound_value(inputs: DayInputs, kind: str, key: str) -> float | None:
+    for bound in inputs.bounds:
+        if bound.key != key:
+            continue
+        if kind in ("min", "floor", "energy_min") and bound.lo is not None:
+            return bound.lo
+        if kind not in ("min", "floor", "energy_min") and bound.hi is not None:
+            return bound.hi
+    return None
+
+
+def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, supplements) -> Conflict:
+    details = {"kind": kind, "nutrient": key, "relaxation": slack}
+    if kind in ("min", "floor", "energy_min"):
+        target = _bound_value(inputs, kind, key)
+        best = target - slack
+        details.update(target=target, achievable=best)
+        message = (f"{_label(key)}: the allowed foods give at most {_fmt(best, key)}/day "
+                   f"(target {_fmt(target, key)})")
+        helps = []
+        rich = helpful_foods(key, slack, eligibility, foods)
+        if rich:
+            helps.append("allow " + "; ".join(rich))
+        if any(float(getattr(s, key, 0) or 0) > 0 for s in supplements) and not options.allow_supplements:
+            helps.append("allow a supplement (--allow-supplements)")
+        if options.minimum_mode == "daily":
+            helps.append("or meet minimums as a weekly average (--weekly-average)")
+        return Conflict(name, message, shortfall=slack, suggestion=", or ".join(helps[:2]) + (
+            f" {helps[2]}" if len(helps) > 2 else ""), details=details)
+    if kind in ("ul", "ul_supplemental", "cdrr", "energy_max"):
+        limit = _bound_value(inputs, kind, key)
+        least = limit + slack
+        details.update(limit=limit, least=least)
+        return Conflict(
+            name,
+            f"{_label(key)}: the allowed foods cannot stay under {_fmt(limit, key)}/day "
+            f"({kind.upper() if kind != 'energy_max' else 'energy window'}); the meal structure "
+            f"needs at least {_fmt(least, key)}",
+            shortfall=slack,
+            suggestion="exclude fewer low-" + _label(key).lower() + " foods or loosen the meal structure",
+            details=details,
+        )
+    if kind.startswith("amdr"):
+        side = "at least" if kind == "amdr_min" else "at most"
+        return Conflict(name, f"{_label(key)} as a share of energy cannot reach {side} its AMDR bound with the allowed foods",
+                        shortfall=slack, suggestion="allow more foods (diet, allergens, exclusions)", details=details)
+    if kind.startswith("slot_energy"):
+        return Conflict(name, f"the {key} slot cannot hold its share of the day's energy with its allowed foods",
+                        shortfall=slack, suggestion="allow more foods for that slot or change the slots",
+                        details=details)
+    if kind == "week_min":
+        return Conflict(name, f"{key.replace('_', ' ')}: the servings due by this day cannot be served",
+                        shortfall=slack, suggestion="allow more such foods or lower the weekly servings",
+                        details=details)
+    return Conflict(name, f"rule {name} cannot be met", shortfall=slack, details=details)
+
+
+def _structure_conflict(inputs: DayInputs) -> Conflict:
+    empty = []
+    for rule in inputs.role_rules:
+        if rule.min_items > 0:
+            count = ((inputs.pairs["slot"] == rule.slot) & inputs.pairs["role"].isin(rule.roles)).sum()
+            if count < rule.min_items:
+                empty.append(f"{rule.slot} needs {rule.min_items} {'/'.join(rule.roles)} item(s), "
+                             f"the allowed foods offer {count}")
+    message = "the meal structure cannot be filled: " + ("; ".join(empty) if empty else
+                                                          "too few foods for the slots and roles")
+    return Conflict("meal_structure", message, suggestion="allow more foods (diet, allergens, exclusions) or fewer slots")

@@ -1,0 +1,81 @@
+"""The planner's structural rules, read from the bundled data files in ``planning/``: slot energy
+shares and item counts, the roles each slot draws on, and the weekly category rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from nutriplan.resources import data_path
+
+
+@dataclass(frozen=True)
+class SlotRule:
+    """One meal slot: share of the day's energy (fractions 0-1) and how many items it holds."""
+
+    slot: str
+    energy_min_share: float
+    energy_max_share: float
+    min_items: int
+    max_items: int
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """A slot holds between ``min_items`` and ``max_items`` foods whose role is in ``roles``."""
+
+    slot: str
+    roles: tuple[str, ...]
+    min_items: int
+    max_items: int
+
+
+@lru_cache(maxsize=1)
+def _slot_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("planning/slots.csv")).set_index("slot")
+
+
+@lru_cache(maxsize=1)
+def _structure_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("planning/meal_structure.csv"))
+
+
+@lru_cache(maxsize=1)
+def weekly_rules() -> pd.DataFrame:
+    """Return the weekly category rules (tag, rule ``min``/``max``, servings_per_week, source)."""
+    return pd.read_csv(data_path("planning/weekly_rules.csv"))
+
+
+def slot_rules(slots: list[str]) -> list[SlotRule]:
+    """Return the rules of ``slots``, with energy shares widened so the slots can add up to a whole
+    day when some default slots are left out (the largest shares are scaled up to sum to 1)."""
+    table = _slot_table().loc[slots]
+    max_share = table["energy_max_share"].astype(float)
+    min_share = table["energy_min_share"].astype(float)
+    if max_share.sum() < 1.0:
+        max_share = max_share / max_share.sum()
+    if min_share.sum() > 1.0:
+        min_share = min_share / min_share.sum()
+    return [
+        SlotRule(slot, float(min_share[slot]), float(max_share[slot]),
+                 int(table.at[slot, "min_items"]), int(table.at[slot, "max_items"]))
+        for slot in slots
+    ]
+
+
+def role_rules(slots: list[str]) -> list[RoleRule]:
+    """Return the role rules of ``slots``; a role not named for a slot is not served there."""
+    table = _structure_table()
+    table = table[table["slot"].isin(slots)]
+    return [
+        RoleRule(row.slot, tuple(str(row.roles).split(";")), int(row.min_items), int(row.max_items))
+        for row in table.itertuples()
+    ]
+
+
+def roles_served(slot: str) -> set[str]:
+    """Return every role a slot may serve."""
+    table = _structure_table()
+    return {role for roles in table.loc[table["slot"] == slot, "roles"] for role in roles.split(";")}

@@ -1,0 +1,319 @@
+"""Solving a PuLP model: ``make_solver`` builds a HiGHS or CBC solver with deterministic settings,
+``run_solver`` solves and returns a ``SolveReport`` (the status is data, never an exception).
+
+Facts about PuLP 3.3 this module relies on (read from pulp/apis/highs_api.py and coin_api.py):
+
+- ``pulp.HiGHS`` (highspy, in-process) maps a HiGHS time limit with an incumbent to
+  ``LpStatusOptimal`` with ``sol_status == LpSolutionIntegerFeasible``, so ``problem.status == 1``
+  does NOT mean proven optimal; a time limit without an incumbent becomes ``LpStatusNotSolved``;
+  ``kUnboundedOrInfeasible`` (typically from presolve) becomes ``LpStatusInfeasible``; and
+  ``kSolutionLimit``, ``kMemoryLimit``, ``kHighsInterrupt`` are missing from its table (KeyError).
+  ``run_solver`` therefore reads the HiGHS model status itself and re-runs an ambiguous
+  "unbounded or infeasible" without presolve to tell the two apart.
+- ``pulp.HiGHS`` loads the model one column and one row at a time (a pybind call each); the
+  ``_HiGHS`` subclass here loads all columns and all rows in two bulk calls instead.
+- ``PULP_CBC_CMD`` (CBC binary bundled with PuLP 3.3, deprecated for 4.0) reports "Stopped on time"
+  with a solution as ``LpStatusOptimal`` + ``LpSolutionIntegerFeasible``; its gap and times are
+  only in its log, which ``_CBC`` captures and parses.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+import warnings
+
+import pulp
+from pulp import constants as C
+
+from nutriplan.errors import InputError, SolverError
+from nutriplan.models.diet import SolveReport
+
+__all__ = ["SOLVER_NAMES", "SolveReport", "make_solver", "run_solver", "solver_name"]
+
+#: Solver names accepted by ``make_solver`` (and the CLI's ``--solver``), preferred first.
+SOLVER_NAMES = ("highs", "cbc")
+
+#: HiGHS options fixed for reproducible runs: one thread (HiGHS's MIP search is deterministic for
+#: a given model and seed on one thread) and an explicit random seed (0 is HiGHS's default).
+HIGHS_DETERMINISTIC_OPTIONS = {"random_seed": 0}
+HIGHS_THREADS = 1
+#: CBC runs on one thread: its multi-threaded tree search is not repeatable (coin-or/Cbc#315).
+CBC_THREADS = 1
+
+
+class _HiGHS(pulp.HiGHS):
+    """``pulp.HiGHS`` that loads the model in bulk, times loading vs solving, and never raises
+    KeyError on a HiGHS status PuLP 3.3 does not know."""
+
+    key = "highs"
+
+    def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
+        started = time.perf_counter()
+        import highspy
+        import numpy as np
+
+        inf = highspy.kHighsInf
+        sense = -1.0 if lp.sense == C.LpMaximize else 1.0
+        variables = lp.variables()
+        n = len(variables)
+        costs = np.empty(n)
+        lower = np.empty(n)
+        upper = np.empty(n)
+        integer_cols = []
+        objective = lp.objective
+        for i, var in enumerate(variables):
+            var.index = i
+            costs[i] = sense * objective.get(var, 0.0)
+            lower[i] = -inf if var.lowBound is None else var.lowBound
+            upper[i] = inf if var.upBound is None else var.upBound
+            if var.cat == C.LpInteger and self.mip:
+                integer_cols.append(i)
+        model = lp.solverModel
+        if n:
+            model.addCols(n, costs, lower, upper, 0, np.zeros(0, np.int32),
+                          np.zeros(0, np.int32), np.zeros(0))
+        if integer_cols:
+            model.changeColsIntegrality(
+                len(integer_cols),
+                np.asarray(integer_cols, dtype=np.int32),
+                np.full(len(integer_cols), highspy.HighsVarType.kInteger),
+            )
+        constraints = list(lp._constraints.values())
+        m = len(constraints)
+        row_lower = np.empty(m)
+        row_upper = np.empty(m)
+        starts = np.empty(m, dtype=np.int32)
+        indices: list[int] = []
+        values: list[float] = []
+        for r, constraint in enumerate(constraints):
+            constraint.index = r
+            starts[r] = len(indices)
+            for var, coefficient in constraint.items():
+                if coefficient != 0:
+                    indices.append(var.index)
+                    values.append(coefficient)
+            lb, ub = constraint.getLb(), constraint.getUb()
+            row_lower[r] = -inf if lb is None else lb
+            row_upper[r] = inf if ub is None else ub
+        if m:
+            model.addRows(m, row_lower, row_upper, len(indices), starts,
+                          np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=float))
+        self.last_build_seconds = time.perf_counter() - started
+
+    def callSolver(self, lp):  # noqa: N802
+        started = time.perf_counter()
+        lp.solverModel.run()
+        self.last_solve_seconds = time.perf_counter() - started
+
+    def findSolutionValues(self, lp):  # noqa: N802
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:  # a status PuLP 3.3 does not map; values were assigned already
+            if lp.solverModel.getInfo().primal_solution_status == 2:
+                return C.LpStatusOptimal, C.LpSolutionIntegerFeasible
+            return C.LpStatusNotSolved, C.LpSolutionNoSolutionFound
+
+
+with warnings.catch_warnings():  # PULP_CBC_CMD is deprecated for PuLP 4.0; we pin pulp<3.4
+    warnings.simplefilter("ignore", DeprecationWarning)
+    _CBC_BASE = pulp.PULP_CBC_CMD
+
+
+class _CBC(_CBC_BASE):
+    """PuLP's bundled CBC whose log (when ``msg`` is False) is captured to read the gap, the
+    solver's own wall time and whether the time limit stopped it."""
+
+    key = "cbc"
+
+    def actualSolve(self, lp, **kwargs):  # noqa: N802
+        self.last_log = ""
+        if self.msg or self.optionsDict.get("logPath"):
+            return super().actualSolve(lp, **kwargs)
+        fd, log_path = tempfile.mkstemp(prefix="nutriplan-cbc-", suffix=".log")
+        os.close(fd)
+        self.optionsDict["logPath"] = log_path
+        try:
+            return super().actualSolve(lp, **kwargs)
+        finally:
+            self.optionsDict.pop("logPath", None)
+            try:
+                with open(log_path, encoding="utf-8", errors="replace") as handle:
+                    self.last_log = handle.read()
+            finally:
+                os.unlink(log_path)
+
+
+def make_solver(
+    name: str = "highs",
+    *,
+    time_limit_s: float | None = None,
+    gap_rel: float | None = None,
+    msg: bool = False,
+) -> pulp.LpSolver:
+    """Return a PuLP solver object: ``"highs"`` (HiGHS through highspy, in-process; the default
+    and by far the faster on nutriplan's models) or ``"cbc"`` (PuLP's bundled CBC binary).
+
+    Settings are deterministic (one thread, fixed seed), so the same model gives the same answer,
+    unless ``time_limit_s`` (seconds of wall time) stops the search. ``gap_rel`` is the relative
+    MIP gap at which to stop (a fraction: 0.01 = 1 %; None = the solver's default, 1e-4 for HiGHS).
+    ``msg`` prints the solver's log. Raises ``InputError`` for an unknown name or a bad limit and
+    ``SolverError`` when the solver is not installed on this machine."""
+    key = str(name).strip().lower()
+    if key not in SOLVER_NAMES:
+        raise InputError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVER_NAMES)}")
+    if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        raise InputError(f"time limit must be a positive number of seconds, got {time_limit_s!r}")
+    if gap_rel is not None and not (math.isfinite(gap_rel) and gap_rel >= 0):
+        raise InputError(f"relative gap must be a number >= 0 (a fraction), got {gap_rel!r}")
+    if key == "highs":
+        solver = _HiGHS(
+            msg=msg,
+            timeLimit=time_limit_s,
+            gapRel=gap_rel,
+            threads=HIGHS_THREADS,
+            **HIGHS_DETERMINISTIC_OPTIONS,
+        )
+        if not solver.available():
+            raise SolverError(
+                "the HiGHS solver is not available: install highspy (pip install highspy) "
+                "or choose the CBC solver"
+            )
+        return solver
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        solver = _CBC(msg=msg, timeLimit=time_limit_s, gapRel=gap_rel, threads=CBC_THREADS)
+    if not solver.available():
+        raise SolverError(
+            "the CBC solver is not available: PuLP's bundled CBC binary is missing or not "
+            "executable; reinstall PuLP (pip install --force-reinstall 'pulp>=3.3,<3.4'), install "
+            "CBC (e.g. apt-get install coinor-cbc) or choose the HiGHS solver"
+        )
+    return solver
+
+
+def solver_name(solver: pulp.LpSolver) -> str:
+    """Return nutriplan's name of a solver object (``"highs"``, ``"cbc"``), else PuLP's name."""
+    return getattr(solver, "key", None) or str(getattr(solver, "name", type(solver).__name__))
+
+
+def run_solver(problem: pulp.LpProblem, solver: pulp.LpSolver) -> SolveReport:
+    """Solve ``problem`` with ``solver`` (from ``make_solver``; any PuLP solver works, with less
+    detail) and return a ``SolveReport``: the status string (see ``SolveStatus``), wall seconds of
+    the call and, where measurable, seconds spent loading the model into the solver vs solving,
+    the relative MIP gap and the objective value. Variable values are left on the problem's
+    variables as PuLP does. Never raises for an infeasible, unbounded or time-limited model; raises
+    ``SolverError`` only if the solver itself crashes."""
+    started = time.perf_counter()
+    try:
+        problem.solve(solver)
+    except pulp.PulpSolverError as error:
+        raise SolverError(f"the {solver_name(solver)} solver failed: {error}") from error
+    if isinstance(solver, _HiGHS):
+        status, gap = _highs_status(problem, solver)  # may re-run once (see docstring)
+        build_s = getattr(solver, "last_build_seconds", None)
+        solve_s = getattr(solver, "last_solve_seconds", None)
+    elif isinstance(solver, _CBC):
+        status, gap, solve_s = _cbc_status(problem, solver)
+        seconds = time.perf_counter() - started
+        build_s = max(seconds - solve_s, 0.0) if solve_s is not None else None
+    else:
+        status, gap, build_s, solve_s = _pulp_status(problem), None, None, None
+    seconds = time.perf_counter() - started
+    objective = None
+    if status in ("optimal", "time_limit_feasible", "limit_feasible"):
+        value = pulp.value(problem.objective) if problem.objective is not None else 0.0
+        objective = float(value) if value is not None else 0.0
+        if gap is None and status == "optimal" and not problem.isMIP():
+            gap = 0.0
+    return SolveReport(
+        name=solver_name(solver),
+        status=status,
+        seconds=round(seconds, 6),
+        build_seconds=None if build_s is None else round(build_s, 6),
+        solve_seconds=None if solve_s is None else round(solve_s, 6),
+        gap=gap,
+        objective=objective,
+        time_limit_s=solver.timeLimit,
+    )
+
+
+def _highs_status(problem: pulp.LpProblem, solver: _HiGHS) -> tuple[str, float | None]:
+    """Read the HiGHS model status (more precise than PuLP's) and the MIP gap."""
+    import highspy
+
+    S = highspy.HighsModelStatus
+    model = problem.solverModel
+    model_status = model.getModelStatus()
+    if model_status == S.kUnboundedOrInfeasible:
+        # Presolve could not tell; without presolve the simplex/MIP solver can.
+        model.setOptionValue("presolve", "off")
+        started = time.perf_counter()
+        model.run()
+        solver.last_solve_seconds = (solver.last_solve_seconds or 0.0) + time.perf_counter() - started
+        model_status = model.getModelStatus()
+        if model_status in (S.kOptimal, S.kTimeLimit):
+            status, sol_status = solver.findSolutionValues(problem)
+            problem.assignStatus(status, sol_status)
+    info = model.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    mip = problem.isMIP() and solver.mip
+    gap = None
+    if mip and has_solution and math.isfinite(info.mip_gap):
+        gap = float(info.mip_gap)
+    if model_status == S.kOptimal:
+        return "optimal", gap if mip else 0.0
+    if model_status == S.kInfeasible:
+        return "infeasible", None
+    if model_status == S.kUnbounded:
+        return "unbounded", None
+    if model_status == S.kUnboundedOrInfeasible:
+        return "infeasible", None  # still ambiguous: treat as no solution (rare: MIP, no presolve)
+    if model_status == S.kTimeLimit:
+        return ("time_limit_feasible", gap) if has_solution else ("time_limit_no_solution", None)
+    if has_solution and model_status != S.kModelEmpty:
+        return "limit_feasible", gap
+    if model_status == S.kModelEmpty:
+        return "optimal", 0.0  # no variables and no rows: trivially solved
+    return "not_solved", None
+
+
+_CBC_GAP = re.compile(r"^Gap:\s+([-+0-9.eE]+)", re.M)
+_CBC_WALL = re.compile(r"Time \(Wallclock seconds\):\s+([0-9.eE+-]+)")
+_CBC_WALL_TOTAL = re.compile(r"Total time \(CPU seconds\):\s+[0-9.]+\s+\(Wallclock seconds\):\s+([0-9.]+)")
+
+
+def _cbc_status(problem: pulp.LpProblem, solver: _CBC) -> tuple[str, float | None, float | None]:
+    """Map PuLP's CBC status to nutriplan's, reading the gap and wall time from CBC's log."""
+    log = getattr(solver, "last_log", "")
+    stopped_on_time = "Stopped on time" in log or "stopped on time" in log.lower()
+    status = _pulp_status(problem)
+    if status == "limit_feasible" and (stopped_on_time or solver.timeLimit is not None):
+        status = "time_limit_feasible"
+    elif status == "not_solved" and stopped_on_time:
+        status = "time_limit_no_solution"
+    gap = None
+    match = _CBC_GAP.search(log)
+    if match and status in ("optimal", "time_limit_feasible", "limit_feasible"):
+        gap = float(match.group(1))
+    elif status == "optimal" and problem.isMIP() and "Optimal solution found" in log:
+        gap = 0.0 if solver.optionsDict.get("gapRel") is None else None
+    wall = _CBC_WALL_TOTAL.search(log) or _CBC_WALL.search(log)
+    solve_s = float(wall.group(1)) if wall else None
+    return status, gap, solve_s
+
+
+def _pulp_status(problem: pulp.LpProblem) -> str:
+    """Map PuLP's (status, sol_status) pair to nutriplan's status strings."""
+    if problem.status == C.LpStatusOptimal:
+        if problem.sol_status == C.LpSolutionIntegerFeasible:
+            return "limit_feasible"
+        return "optimal"
+    if problem.status == C.LpStatusInfeasible:
+        return "infeasible"
+    if problem.status == C.LpStatusUnbounded:
+        return "unbounded"
+    return "not_solved"

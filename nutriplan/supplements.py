@@ -1,0 +1,67 @@
+"""The supplement catalogue (``food_data/supplements.csv``): vitamin D3, calcium and magnesium
+products with their per-unit amounts, and resolving the doses a profile lists against it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from nutriplan.dri import read_table
+from nutriplan.errors import ProfileError
+from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS, Supplement, SupplementDose
+
+_COLUMNS = ["id", "name", "form", "unit", "vitamin_d_iu", "calcium_mg", "magnesium_mg", "source"]
+
+
+@lru_cache(maxsize=4)
+def _catalogue(path: str | None) -> tuple[Supplement, ...]:
+    table = read_table("supplements.csv", _COLUMNS, path=path)
+    return tuple(Supplement(**{key: row[key] for key in _COLUMNS}) for _, row in table.iterrows())
+
+
+def load_supplements(path: str | Path | None = None) -> list[Supplement]:
+    """Return the supplement catalogue (bundled, or the CSV at ``path`` with the same columns):
+    per unit, ``vitamin_d_iu`` in IU and ``calcium_mg`` / ``magnesium_mg`` in elemental mg."""
+    return list(_catalogue(None if path is None else str(path)))
+
+
+def supplement_ids() -> list[str]:
+    """Return the ids of the bundled supplement catalogue."""
+    return [s.id for s in load_supplements()]
+
+
+def resolve_doses(doses: list[SupplementDose]) -> list[SupplementDose]:
+    """Return ``doses`` with the per-unit amounts and names filled from the catalogue. A dose
+    that gives all its amounts is kept as it is (a product not in the catalogue). Raises
+    ``ProfileError`` naming every unknown id and the valid ones."""
+    catalogue = {s.id: s for s in load_supplements()}
+    resolved, unknown = [], []
+    for dose in doses:
+        if dose.resolved:
+            resolved.append(dose)
+            continue
+        item = catalogue.get(dose.id)
+        if item is None:
+            unknown.append(dose.id)
+            continue
+        update = {key: getattr(item, key) for key in SUPPLEMENT_NUTRIENTS if getattr(dose, key) is None}
+        update["name"] = dose.name or item.name
+        resolved.append(dose.model_copy(update=update))
+    if unknown:
+        error = ProfileError(
+            f"supplements: unknown supplement id(s) {', '.join(repr(u) for u in unknown)}; "
+            f"valid: {', '.join(catalogue)} (or give vitamin_d_iu, calcium_mg and magnesium_mg "
+            "per unit for another product)")
+        error.fields = ["supplements"]
+        raise error
+    return resolved
+
+
+def supplement_intake(doses: list[SupplementDose]) -> dict[str, float]:
+    """Return the daily totals of resolved ``doses``: ``{"vitamin_d_iu": IU, "calcium_mg": mg,
+    "magnesium_mg": mg}``."""
+    totals = {key: 0.0 for key in SUPPLEMENT_NUTRIENTS}
+    for dose in doses:
+        for key, amount in dose.daily_amounts().items():
+            totals[key] += amount
+    return totals
