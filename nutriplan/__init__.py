@@ -81,4 +81,42 @@ from nutriplan.planning.diet import read_diet_table, solve_diet  # noqa: E402
 
 __all__ += ["DietBound", "DietItem", "DietSolution", "SolveReport", "read_diet_table", "solve_diet"]
 
+from nutriplan.meal_plan import plan_week  # noqa: E402
+from nutriplan.models.plan import (  # noqa: E402
+    DayPlan,
+    DaySupplement,
+    Meal,
+    MealPlan,
+    PlanItem,
+    PlanOptions,
+    ShoppingItem,
+    SolverInfo,
+)
+
+__all__ += [
+    "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions", "ShoppingItem",
+    "SolverInfo", "plan_week",
+]
+
 # --- tools (issue 5): add imports and __all__ entries below this line ---
+from nutriplan.check import check_intake, nutrient_status  # noqa: E402
+from nutriplan.intake import read_intake  # noqa: E402
+from nutriplan.models.intake import (  # noqa: E402
+    Contributor,
+    DayReport,
+    EnergyShareStatus,
+    IntakeEntry,
+    IntakeLog,
+    IntakeReport,
+    NutrientRecommendations,
+    NutrientStatus,
+    Recommendation,
+    RecommendationReport,
+)
+from nutriplan.recommend import recommend_foods, recommend_for_intake  # noqa: E402
+
+__all__ += [
+    "Contributor", "DayReport", "EnergyShareStatus", "IntakeEntry", "IntakeLog", "IntakeReport",
+    "NutrientRecommendations", "NutrientStatus", "Recommendation", "RecommendationReport",
+    "check_intake", "nutrient_status", "read_intake", "recommend_foods", "recommend_for_intake",
+]

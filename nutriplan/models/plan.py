@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nutriplan.models.food import MEAL_SLOTS
 from nutriplan.models.profile import Profile
-from nutriplan.models.targets import Targets
+from nutriplan.models.targets import Note, Targets
 
 Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
 SolverName = Literal["highs", "cbc"]
@@ -90,8 +90,8 @@ class Meal(BaseModel):
     items: list[PlanItem]
 
 
-class SupplementDose(BaseModel):
-    """A supplement taken on a day: ``units`` of the product, and the nutrients they give."""
+class DaySupplement(BaseModel):
+    """A supplement the plan adds on a day: ``units`` of a catalogue product and what they give."""
 
     supplement_id: str
     name: str
@@ -106,7 +106,7 @@ class DayPlan(BaseModel):
 
     day: int
     meals: list[Meal]
-    supplements: list[SupplementDose] = Field(default_factory=list)
+    supplements: list[DaySupplement] = Field(default_factory=list)
     totals: dict[str, float]
 
 
@@ -144,6 +144,6 @@ class MealPlan(BaseModel):
     days: list[DayPlan]
     weekly: dict[str, dict[str, float]]
     shopping_list: list[ShoppingItem]
-    supplements: list[SupplementDose] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    supplements: list[DaySupplement] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
     solver: SolverInfo

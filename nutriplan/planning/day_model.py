@@ -116,9 +116,13 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     min_steps = pairs["min_steps"].to_numpy(int)
     n = [pulp.LpVariable(f"n_{lab}", 0, int(u), cat=pulp.LpInteger) for lab, u in zip(labels, max_steps)]
     y = [pulp.LpVariable(f"y_{lab}", cat=pulp.LpBinary) for lab in labels]
-    for i, lab in enumerate(labels):
-        prob += n[i] - int(min_steps[i]) * y[i] >= 0, f"portion_min_{lab}"
-        prob += n[i] - int(max_steps[i]) * y[i] <= 0, f"portion_max_{lab}"
+    for i, lab in enumerate(labels):  # a food is on the menu at a real portion, or absent
+        prob.addConstraint(pulp.LpConstraint(
+            pulp.LpAffineExpression([(n[i], 1.0), (y[i], -float(min_steps[i]))]),
+            pulp.LpConstraintGE, f"portion_min_{lab}", 0.0))
+        prob.addConstraint(pulp.LpConstraint(
+            pulp.LpAffineExpression([(n[i], 1.0), (y[i], -float(max_steps[i]))]),
+            pulp.LpConstraintLE, f"portion_max_{lab}", 0.0))
 
     supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
     u = [
@@ -194,7 +198,8 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
         prob += _expr(y, mask) <= rule.max_items, f"{name}_max"
 
     # one slot a day per food, staples excepted (milk at breakfast and in the snack is fine)
-    repeated = pairs[~pairs["staple"].astype(bool)].groupby("food_id").indices
+    positions = pd.Series(np.arange(len(pairs)), index=pairs.index)
+    repeated = positions[~pairs["staple"].astype(bool)].groupby(pairs["food_id"]).agg(list)
     for food_id, rows in repeated.items():
         if len(rows) > 1:
             prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
@@ -220,7 +225,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     return prob, n, y, u, slacks
 
 
-KERNEL_PER_GROUP = 4  # best pairs by LP reduced cost kept per (slot, role), besides the LP's own picks
+KERNEL_PER_GROUP = 2  # best pairs by LP reduced cost kept per (slot, role), besides the LP's own picks
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 

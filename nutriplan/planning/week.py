@@ -42,6 +42,8 @@ REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
+DEFAULT_MIN_SERVINGS = 0.5  # portion bounds of a food table without min/max_servings columns
+DEFAULT_MAX_SERVINGS = 2.0
 
 
 @dataclass
@@ -129,8 +131,8 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     grams = table["serving_g"].to_numpy(float)
     for key in nutrients:
         pairs[key] = table[key].to_numpy(float) * grams / 100.0
-    min_servings = table.get("min_servings", pd.Series(step, index=table.index)).fillna(step).to_numpy(float)
-    max_servings = table.get("max_servings", pd.Series(2.0, index=table.index)).fillna(2.0).to_numpy(float)
+    min_servings = table.get("min_servings", pd.Series(DEFAULT_MIN_SERVINGS, index=table.index)).fillna(DEFAULT_MIN_SERVINGS).to_numpy(float)
+    max_servings = table.get("max_servings", pd.Series(DEFAULT_MAX_SERVINGS, index=table.index)).fillna(DEFAULT_MAX_SERVINGS).to_numpy(float)
     pairs["min_steps"] = np.maximum(1, np.ceil(min_servings / step - 1e-9)).astype(int)
     pairs["max_steps"] = np.maximum(pairs["min_steps"], np.floor(max_servings / step + 1e-9)).astype(int)
     food_tags = table.get("tags", pd.Series([[]] * len(table))).map(as_list)
@@ -193,10 +195,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     tags = sorted(set(week_min) | set(week_max))
     pairs_all = menu_pairs(eligibility.foods, options, needed, tags)
     supp = supplement_table(supplements, needed) if options.allow_supplements else None
-    fixed = {key: 0.0 for key in needed}
-    for dose in getattr(targets.profile, "supplements", None) or []:
-        for key in ("vitamin_d_iu", "calcium_mg", "magnesium_mg"):
-            fixed[key] = fixed.get(key, 0.0) + float(getattr(dose, key, 0.0) or 0.0) * float(getattr(dose, "units", 1) or 1)
+    fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
         raise InfeasiblePlanError(

@@ -1,0 +1,187 @@
+"""Checking what a person ate against their targets: per day and on average, each target
+nutrient's total, % of target and status, the foods that supply most of it (the limit-category
+foods driving an excess are flagged), and the macronutrients' shares of energy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from nutriplan.errors import InputError
+from nutriplan.foods import _categories_table, _resolve
+from nutriplan.intake import foods_label, read_intake
+from nutriplan.models.intake import (
+    Contributor,
+    DayReport,
+    EnergyShareStatus,
+    IntakeLog,
+    IntakeReport,
+    NutrientStatus,
+)
+from nutriplan.models.profile import Profile
+from nutriplan.models.targets import EnergyShare, NutrientTarget, Targets
+from nutriplan.nutrients import nutrient_table
+from nutriplan.targets import targets_for
+
+#: How many contributors each nutrient lists (largest first).
+TOP_CONTRIBUTORS = 5
+#: Relative tolerance of the boundary comparisons (floating-point sums of food amounts): an
+#: intake equal to its min or max within this is on the boundary, not across it.
+_REL_TOL = 1e-9
+
+
+def _category_kinds() -> tuple[set[str], set[str]]:
+    """Return (recommend categories, limit categories) of ``categories.csv``."""
+    table = _categories_table()
+    return (set(table.loc[table["kind"] == "recommend", "category"]),
+            set(table.loc[table["kind"] == "limit", "category"]))
+
+
+def _below(value: float, bound: float) -> bool:
+    return value < bound - _REL_TOL * max(1.0, abs(bound))
+
+
+def _above(value: float, bound: float) -> bool:
+    return value > bound + _REL_TOL * max(1.0, abs(bound))
+
+
+def nutrient_status(target: NutrientTarget, from_food: float, from_supplements: float = 0.0) -> str:
+    """Return the status of a daily intake against ``target``: ``"below target"`` (total under
+    the min), ``"above UL"`` / ``"above CDRR"`` / ``"above range"`` (the amount counted against
+    the max, i.e. the total or for ``max_scope == "supplements"`` the supplements only, over the
+    max) or ``"adequate"``. Amounts in the target's unit per day; a value equal to a bound is
+    within it."""
+    total = from_food + from_supplements
+    counted = from_supplements if target.max_scope == "supplements" else total
+    if target.max is not None and _above(counted, target.max):
+        if target.max_kind == "CDRR":
+            return "above CDRR"
+        if target.max_kind in ("UL", "override"):
+            return "above UL"
+        return "above range"
+    if target.min is not None and _below(total, target.min):
+        return "below target"
+    return "adequate"
+
+
+class _Log:
+    """The log joined with the food table: amounts per entry of every nutrient (NaN = unknown)."""
+
+    def __init__(self, log: IntakeLog, foods: pd.DataFrame, keys: list[str]):
+        recommend, limit = _category_kinds()
+        frame = pd.DataFrame([{"day": e.day, "food_id": e.food_id, "grams": e.grams} for e in log.entries])
+        per100 = foods.loc[frame["food_id"], keys].reset_index(drop=True)
+        self.amounts = per100.mul(frame["grams"].to_numpy(), axis=0) / 100.0
+        self.amounts["day"] = frame["day"].to_numpy()
+        self.amounts["food_id"] = frame["food_id"].to_numpy()
+        self.amounts["grams"] = frame["grams"].to_numpy()
+        ids = list(dict.fromkeys(frame["food_id"]))
+        self.names = {i: str(foods.at[i, "name"]) for i in ids}
+        self.limit = {i: sorted(set(foods.at[i, "tags"]) & limit) for i in ids}
+        self.recommend = {i: sorted(set(foods.at[i, "tags"]) & recommend) for i in ids}
+
+    def part(self, day: int | None) -> pd.DataFrame:
+        return self.amounts if day is None else self.amounts[self.amounts["day"] == day]
+
+
+def _contributors(part: pd.DataFrame, key: str, log: _Log, divisor: float, total: float,
+                  supplements: float = 0.0) -> list[Contributor]:
+    known = part[part[key].notna()]
+    by_food = known.groupby("food_id", sort=False).agg(amount=(key, "sum"), grams=("grams", "sum"))
+    items = [(food_id, row["amount"] / divisor, row["grams"] / divisor) for food_id, row in by_food.iterrows()
+             if row["amount"] > 0]
+    result = [
+        Contributor(food_id=food_id, name=log.names[food_id], amount=amount, grams=grams,
+                    share=amount / total if total > 0 else None, limit_categories=log.limit[food_id],
+                    recommend_categories=log.recommend[food_id])
+        for food_id, amount, grams in items
+    ]
+    if supplements > 0:
+        result.append(Contributor(food_id="supplements", name="supplements already taken", amount=supplements,
+                                  share=supplements / total if total > 0 else None))
+    result.sort(key=lambda c: (-c.amount, c.food_id))
+    return result[:TOP_CONTRIBUTORS]
+
+
+def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -> DayReport:
+    part = log.part(day)
+    divisor = 1.0 if day is not None else float(len(days))
+    labels = nutrient_table()["label"].to_dict()
+    nutrients: dict[str, NutrientStatus] = {}
+    for key, target in targets.nutrients.items():
+        from_food = float(part[key].sum(skipna=True)) / divisor
+        supplements = float(targets.supplement_intake.get(key, 0.0))
+        total = from_food + supplements
+        unknown = sorted(set(part.loc[part[key].isna(), "food_id"]))
+        status = nutrient_status(target, from_food, supplements)
+        counted = supplements if target.max_scope == "supplements" else total
+        nutrients[key] = NutrientStatus(
+            key=key, label=labels.get(key, key), unit=target.unit, total=total, from_food=from_food,
+            from_supplements=supplements, min=target.min, max=target.max, min_kind=target.kind,
+            max_kind=target.max_kind, max_scope=target.max_scope, counted_against_max=counted,
+            pct_of_target=100.0 * total / target.min if target.min else None, status=status,
+            shortfall=target.min - total if status == "below target" else None,
+            excess=counted - target.max if status.startswith("above") else None,
+            complete=not unknown, unknown_from=unknown,
+            contributors=_contributors(part, key, log, divisor, total, supplements))
+    energy = nutrients["energy_kcal"].total if "energy_kcal" in nutrients else float(part["energy_kcal"].sum()) / divisor
+    energy_unknown = sorted(set(part.loc[part["energy_kcal"].isna(), "food_id"]))
+    shares = {key: _share_status(part, share, energy, energy_unknown, log, divisor, labels)
+              for key, share in targets.energy_shares.items()}
+    return DayReport(day=day, days=[day] if day is not None else days, entries=len(part),
+                     grams=float(part["grams"].sum()) / divisor, nutrients=nutrients, energy_shares=shares)
+
+
+def _share_status(part: pd.DataFrame, share: EnergyShare, energy: float, energy_unknown: list[str],
+                  log: _Log, divisor: float, labels: dict) -> EnergyShareStatus:
+    grams = float(part[share.key].sum(skipna=True)) / divisor
+    kcal = grams * share.kcal_per_g
+    unknown = sorted(set(part.loc[part[share.key].isna(), "food_id"]) | set(energy_unknown))
+    fraction = kcal / energy if energy > 0 else None
+    status = None
+    if fraction is not None:
+        status = ("above range" if _above(fraction, share.max_pct)
+                  else "below range" if _below(fraction, share.min_pct) else "within range")
+    return EnergyShareStatus(
+        key=share.key, label=labels.get(share.key, share.key), grams=grams, kcal=kcal,
+        kcal_per_g=share.kcal_per_g, share=fraction, min_pct=share.min_pct, max_pct=share.max_pct,
+        kind=share.kind, status=status, complete=not unknown, unknown_from=unknown,
+        contributors=_contributors(part, share.key, log, divisor, grams))
+
+
+def check_intake(profile: Profile, intake: str | Path | Iterable[dict] | pd.DataFrame | IntakeLog,
+                 foods: pd.DataFrame | str | Path | None = None, *, targets: Targets | None = None,
+                 energy_window: float = 0.10, vitamin_d_override_iu: float | None = None) -> IntakeReport:
+    """Return the ``IntakeReport`` of a food log against ``profile``'s daily targets.
+
+    ``intake`` is a food log file (CSV or JSON, see ``nutriplan.intake``), records, a DataFrame or
+    an ``IntakeLog``; ``foods`` the food table the log names (default curated). Per logged day
+    and on average over the logged days: each target nutrient's total (food + the supplements the
+    profile already takes; amounts per day in the target's unit), % of the min, status, shortfall
+    or excess, the foods with unknown values and the top contributors; the protein / fat / carbs /
+    saturated fat shares of energy (fractions). ``targets`` (from ``targets_for``) may be given to
+    reuse them; otherwise they are computed with ``energy_window`` and ``vitamin_d_override_iu``.
+
+    Raises ``FoodTableError`` for a bad log (every problem listed) and ``ProfileError`` /
+    ``InputError`` for a bad profile or option.
+    """
+    if not isinstance(profile, Profile):
+        raise InputError(f"check_intake needs a Profile (see make_profile); got {type(profile).__name__}")
+    table = _resolve(foods)
+    log = read_intake(intake, table)
+    log = log.model_copy(update={"foods": foods_label(foods)})
+    if targets is None:
+        targets = targets_for(profile, energy_window=energy_window, vitamin_d_override_iu=vitamin_d_override_iu)
+    keys = list(dict.fromkeys([*targets.nutrients, *targets.energy_shares, "energy_kcal"]))
+    missing = [key for key in keys if key not in table.columns]
+    if missing:
+        raise InputError(f"foods: the food table has no column for {', '.join(missing)}")
+    joined = _Log(log, table, keys)
+    days = log.days
+    reports = [_day_report(joined, day, days, targets) for day in days]
+    return IntakeReport(
+        profile=targets.profile, targets=targets, log=log, days=reports,
+        average=_day_report(joined, None, days, targets), supplement_intake=dict(targets.supplement_intake),
+        notes=list(targets.notes), overrides=list(targets.overrides))

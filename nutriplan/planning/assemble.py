@@ -1,0 +1,165 @@
+"""Turn the planner's raw result (servings per day, slot and food) into a ``MealPlan``: meals in
+household measures, daily totals recomputed from the food table, weekly figures, a shopping list,
+supplements and notes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nutriplan.models.plan import (
+    DayPlan,
+    DaySupplement,
+    Meal,
+    MealPlan,
+    PlanItem,
+    PlanOptions,
+    ShoppingItem,
+    SolverInfo,
+)
+from nutriplan.models.targets import Note, Targets
+from nutriplan.nutrients import nutrient_keys
+from nutriplan.planning.week import SolvedWeek
+
+ROLE_ORDER = ("protein", "starch", "vegetable", "dairy", "fruit", "nuts_seeds", "fat", "sweet", "beverage")
+SUPPLEMENT_KEYS = ("vitamin_d_iu", "calcium_mg", "magnesium_mg")
+
+
+def item_totals(items: pd.DataFrame, foods: pd.DataFrame, keys: list[str]) -> dict[str, float]:
+    """Return the nutrient totals of ``items`` (columns food_id, servings) recomputed from the
+    food table (per 100 g * grams / 100). A nutrient unknown for any item is left out: its total
+    is unknown, not a smaller number."""
+    rows = foods.loc[items["food_id"]]
+    grams = items["servings"].to_numpy(float) * rows["serving_g"].to_numpy(float)
+    totals = {}
+    for key in keys:
+        values = rows[key].to_numpy(float) if key in rows.columns else None
+        if values is None or pd.isna(values).any():
+            continue
+        totals[key] = float((values * grams).sum() / 100.0)
+    return totals
+
+
+def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.DataFrame,
+                  week: SolvedWeek, supplements: list, solver_name: str) -> MealPlan:
+    """Return the ``MealPlan`` of a solved week."""
+    keys = [k for k in nutrient_keys() if k in foods.columns] + (["vitamin_d_mcg"] if "vitamin_d_mcg" in foods.columns else [])
+    catalogue = {s.id: s for s in supplements}
+    fixed = {k: float(v) for k, v in (targets.supplement_intake or {}).items() if v}
+    role_rank = {role: i for i, role in enumerate(ROLE_ORDER)}
+    days = []
+    for day in range(1, options.days + 1):
+        day_items = week.items[week.items["day"] == day]
+        meals = []
+        for slot in options.slots:
+            part = day_items[day_items["slot"] == slot]
+            rows = foods.loc[part["food_id"]]
+            order = sorted(range(len(part)), key=lambda i: (role_rank.get(rows["role"].iloc[i], 99), rows["name"].iloc[i]))
+            meals.append(Meal(slot=slot, items=[
+                PlanItem(
+                    food_id=str(part["food_id"].iloc[i]), name=str(rows["name"].iloc[i]),
+                    servings=float(part["servings"].iloc[i]),
+                    grams=round(float(part["servings"].iloc[i]) * float(rows["serving_g"].iloc[i]), 1),
+                    household=None if pd.isna(rows["household"].iloc[i]) else str(rows["household"].iloc[i]),
+                )
+                for i in order
+            ]))
+        taken = week.supplements[week.supplements["day"] == day]
+        day_supplements = [_dose(catalogue[sid], int(units)) for sid, units in zip(taken["supplement_id"], taken["units"])]
+        totals = item_totals(day_items, foods, keys)
+        for key in SUPPLEMENT_KEYS:
+            extra = fixed.get(key, 0.0) + sum(getattr(d, key) for d in day_supplements)
+            if key in totals:
+                totals[key] += extra
+        if "vitamin_d_mcg" in totals and "vitamin_d_iu" in totals:
+            totals["vitamin_d_mcg"] = totals["vitamin_d_iu"] / 40.0
+        days.append(DayPlan(day=day, meals=meals, supplements=day_supplements,
+                            totals={k: round(v, 3) for k, v in totals.items()}))
+    totals_table = pd.DataFrame([d.totals for d in days])
+    weekly = {
+        "total": {k: round(float(v), 3) for k, v in totals_table.sum(skipna=False).dropna().items()},
+        "average": {k: round(float(v), 3) for k, v in totals_table.mean(skipna=False).dropna().items()},
+    }
+    return MealPlan(
+        profile=profile, targets=targets, options=options, days=days, weekly=weekly,
+        shopping_list=_shopping_list(week.items, foods), supplements=_supplement_summary(days),
+        notes=list(targets.notes) + _plan_notes(week, days, targets, options),
+        solver=_solver_info(week, solver_name),
+    )
+
+
+def _dose(supplement, units: int) -> DaySupplement:
+    return DaySupplement(
+        supplement_id=supplement.id, name=supplement.name, units=units,
+        **{key: float(getattr(supplement, key) or 0.0) * units for key in SUPPLEMENT_KEYS},
+    )
+
+
+def _shopping_list(items: pd.DataFrame, foods: pd.DataFrame) -> list[ShoppingItem]:
+    if items.empty:
+        return []
+    summed = items.groupby("food_id", sort=True)["servings"].sum()
+    rows = foods.loc[summed.index]
+    shopping = [
+        ShoppingItem(
+            food_id=str(food_id), name=str(rows.at[food_id, "name"]),
+            food_group=None if pd.isna(rows.at[food_id, "food_group"]) else str(rows.at[food_id, "food_group"]),
+            grams=round(float(servings) * float(rows.at[food_id, "serving_g"]), 1),
+            servings=float(servings),
+            household=None if pd.isna(rows.at[food_id, "household"]) else str(rows.at[food_id, "household"]),
+        )
+        for food_id, servings in summed.items()
+    ]
+    return sorted(shopping, key=lambda s: (s.food_group or "", s.name))
+
+
+def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
+    summary: dict[str, DaySupplement] = {}
+    for day in days:
+        for dose in day.supplements:
+            if dose.supplement_id in summary:
+                known = summary[dose.supplement_id]
+                summary[dose.supplement_id] = known.model_copy(update={
+                    "units": known.units + dose.units,
+                    **{k: getattr(known, k) + getattr(dose, k) for k in SUPPLEMENT_KEYS},
+                })
+            else:
+                summary[dose.supplement_id] = dose
+    return list(summary.values())
+
+
+def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options: PlanOptions) -> list[Note]:
+    notes = [Note(id="plan_weekly_average", text=text, source="nutriplan planner") for text in week.notes]
+    for dose in _supplement_summary(days):
+        used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
+        gaps = [k.replace("_", " ") for k in SUPPLEMENT_KEYS if getattr(dose, k) > 0]
+        notes.append(Note(
+            id="plan_supplement",
+            text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
+                  f"could not meet the {' and '.join(gaps)} target within the plan's rules; the dose "
+                  f"keeps every upper limit."),
+            source="nutriplan planner",
+        ))
+    missing = week.eligibility.excluded.get("missing data", [])
+    if missing:
+        notes.append(Note(
+            id="plan_missing_data",
+            text=(f"{len(missing)} food(s) were left out because the food table has no value for a "
+                  f"nutrient the plan must count (missing is not zero)."),
+            source="nutriplan planner",
+        ))
+    return notes
+
+
+def _solver_info(week: SolvedWeek, solver_name: str) -> SolverInfo:
+    statuses = {r.status for r in week.days}
+    gaps = [r.gap for r in week.days if r.gap is not None]
+    return SolverInfo(
+        name=solver_name,
+        status="optimal" if statuses == {"optimal"} else "feasible (time limit)",
+        seconds=round(week.seconds, 3),
+        build_seconds=round(sum(r.build_seconds for r in week.days), 3),
+        solve_seconds=round(sum(r.solve_seconds for r in week.days), 3),
+        gap=round(max(gaps), 4) if gaps else None,
+        variables=sum(r.variables for r in week.days),
+        constraints=sum(r.constraints for r in week.days),
+    )
