@@ -49,7 +49,14 @@ cli.add_command(targets)
 
 # --- planning (issue 4) ---
 from nutriplan_cli.solve import solve  # noqa: E402
+from nutriplan_cli.plan import plan  # noqa: E402
 
 cli.add_command(solve)
+cli.add_command(plan)
 
 # --- tools (issue 5) ---
+from nutriplan_cli.check import check  # noqa: E402
+from nutriplan_cli.recommend import recommend  # noqa: E402
+
+cli.add_command(check)
+cli.add_command(recommend)

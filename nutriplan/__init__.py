@@ -98,6 +98,22 @@ __all__ += [
     "SolverInfo", "plan_week",
 ]
 
+from nutriplan.export import (  # noqa: E402
+    intake_report_to_html,
+    plan_to_csv,
+    plan_to_dataframe,
+    plan_to_dict,
+    plan_to_html,
+    plan_to_json,
+    plan_to_markdown,
+    plan_to_table,
+)
+
+__all__ += [
+    "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
+    "plan_to_json", "plan_to_markdown", "plan_to_table",
+]
+
 # --- tools (issue 5): add imports and __all__ entries below this line ---
 from nutriplan.check import check_intake, nutrient_status  # noqa: E402
 from nutriplan.intake import read_intake  # noqa: E402

@@ -86,17 +86,16 @@ class _Log:
         return self.amounts if day is None else self.amounts[self.amounts["day"] == day]
 
 
-def _contributors(part: pd.DataFrame, key: str, log: _Log, divisor: float, total: float,
+def _contributors(by_food: pd.DataFrame, key: str, log: _Log, divisor: float, total: float,
                   supplements: float = 0.0) -> list[Contributor]:
-    known = part[part[key].notna()]
-    by_food = known.groupby("food_id", sort=False).agg(amount=(key, "sum"), grams=("grams", "sum"))
-    items = [(food_id, row["amount"] / divisor, row["grams"] / divisor) for food_id, row in by_food.iterrows()
-             if row["amount"] > 0]
+    """Return the largest sources of ``key``: ``by_food`` holds per-food sums of the known
+    amounts (NaN where every amount of the food is unknown) and of the grams."""
     result = [
-        Contributor(food_id=food_id, name=log.names[food_id], amount=amount, grams=grams,
-                    share=amount / total if total > 0 else None, limit_categories=log.limit[food_id],
+        Contributor(food_id=food_id, name=log.names[food_id], amount=amount / divisor, grams=grams / divisor,
+                    share=amount / divisor / total if total > 0 else None, limit_categories=log.limit[food_id],
                     recommend_categories=log.recommend[food_id])
-        for food_id, amount, grams in items
+        for food_id, amount, grams in zip(by_food.index, by_food[key], by_food["grams"])
+        if amount == amount and amount > 0
     ]
     if supplements > 0:
         result.append(Contributor(food_id="supplements", name="supplements already taken", amount=supplements,
@@ -107,6 +106,8 @@ def _contributors(part: pd.DataFrame, key: str, log: _Log, divisor: float, total
 
 def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -> DayReport:
     part = log.part(day)
+    columns = [c for c in part.columns if c not in ("day", "food_id")]
+    by_food = part.groupby("food_id", sort=False)[columns].sum(min_count=1)
     divisor = 1.0 if day is not None else float(len(days))
     labels = nutrient_table()["label"].to_dict()
     nutrients: dict[str, NutrientStatus] = {}
@@ -125,17 +126,18 @@ def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -
             shortfall=target.min - total if status == "below target" else None,
             excess=counted - target.max if status.startswith("above") else None,
             complete=not unknown, unknown_from=unknown,
-            contributors=_contributors(part, key, log, divisor, total, supplements))
-    energy = nutrients["energy_kcal"].total if "energy_kcal" in nutrients else float(part["energy_kcal"].sum()) / divisor
+            contributors=_contributors(by_food, key, log, divisor, total, supplements))
+    energy = (nutrients["energy_kcal"].total if "energy_kcal" in nutrients
+              else float(part["energy_kcal"].sum()) / divisor)
     energy_unknown = sorted(set(part.loc[part["energy_kcal"].isna(), "food_id"]))
-    shares = {key: _share_status(part, share, energy, energy_unknown, log, divisor, labels)
+    shares = {key: _share_status(part, by_food, share, energy, energy_unknown, log, divisor, labels)
               for key, share in targets.energy_shares.items()}
     return DayReport(day=day, days=[day] if day is not None else days, entries=len(part),
                      grams=float(part["grams"].sum()) / divisor, nutrients=nutrients, energy_shares=shares)
 
 
-def _share_status(part: pd.DataFrame, share: EnergyShare, energy: float, energy_unknown: list[str],
-                  log: _Log, divisor: float, labels: dict) -> EnergyShareStatus:
+def _share_status(part: pd.DataFrame, by_food: pd.DataFrame, share: EnergyShare, energy: float,
+                  energy_unknown: list[str], log: _Log, divisor: float, labels: dict) -> EnergyShareStatus:
     grams = float(part[share.key].sum(skipna=True)) / divisor
     kcal = grams * share.kcal_per_g
     unknown = sorted(set(part.loc[part[share.key].isna(), "food_id"]) | set(energy_unknown))
@@ -148,7 +150,7 @@ def _share_status(part: pd.DataFrame, share: EnergyShare, energy: float, energy_
         key=share.key, label=labels.get(share.key, share.key), grams=grams, kcal=kcal,
         kcal_per_g=share.kcal_per_g, share=fraction, min_pct=share.min_pct, max_pct=share.max_pct,
         kind=share.kind, status=status, complete=not unknown, unknown_from=unknown,
-        contributors=_contributors(part, share.key, log, divisor, grams))
+        contributors=_contributors(by_food, share.key, log, divisor, grams))
 
 
 def check_intake(profile: Profile, intake: str | Path | Iterable[dict] | pd.DataFrame | IntakeLog,

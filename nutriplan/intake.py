@@ -62,18 +62,18 @@ def _positive(row: int, column: str, value: Any, problems: list[Problem]) -> flo
     """Return ``value`` as a number > 0, or record a problem and return None."""
     text = _text(value)
     if isinstance(value, bool):
-        problems.append(Problem(row, column, "not a number (allowed: a number greater than 0)", value))
+        problems.append(Problem(row, column, f"{value!r} is not a number (allowed: a number greater than 0)", value))
         return None
     try:
         number = float(value) if isinstance(value, (int, float)) else float(text)
     except (TypeError, ValueError):
-        problems.append(Problem(row, column, "not a number (allowed: a number greater than 0)", text))
+        problems.append(Problem(row, column, f"{text!r} is not a number (allowed: a number greater than 0)", text))
         return None
     if not math.isfinite(number):
-        problems.append(Problem(row, column, "must be a finite number greater than 0", text))
+        problems.append(Problem(row, column, f"{text} is not allowed (allowed: a finite number greater than 0)", text))
         return None
     if number <= 0:
-        problems.append(Problem(row, column, "must be greater than 0", text))
+        problems.append(Problem(row, column, f"{text} is not allowed (allowed: a number greater than 0)", text))
         return None
     return number
 
@@ -87,7 +87,7 @@ def _day(row: int, value: Any, problems: list[Problem]) -> int | None:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or number != int(number) or number < 1 or isinstance(value, bool):
-        problems.append(Problem(row, "day", "must be a whole number, 1 or more", text))
+        problems.append(Problem(row, "day", f"{text!r} is not allowed (allowed: a whole number, 1 or more)", text))
         return None
     return int(number)
 
@@ -111,8 +111,8 @@ class _FoodIndex:
         if len(ids) == 1:
             return ids[0], None
         if len(ids) > 1:
-            return None, f"name matches several foods ({', '.join(ids)}); give the food id"
-        return None, ("unknown food: not a food id or exact food name "
+            return None, f"food {text!r} matches several foods ({', '.join(ids)}); give the food id"
+        return None, (f"unknown food {text!r}: not a food id or exact food name "
                       "(find ids with `nutriplan foods search TEXT`)")
 
 
@@ -243,7 +243,8 @@ def _validate(source: str, records: list[tuple[int, dict]], columns: list[str], 
             unit_text = _text(record.get("unit")).lower()
             unit = UNIT_ALIASES.get(unit_text)
             if unit is None:
-                problems.append(Problem(row, "unit", "unknown unit (allowed: g, serving)", _text(record.get("unit"))))
+                written = _text(record.get("unit"))
+                problems.append(Problem(row, "unit", f"unknown unit {written!r} (allowed: g, serving)", written))
         else:
             amount = _positive(row, given[0], record[given[0]], problems)
             unit = "g" if given[0] == "grams" else "serving"

@@ -91,6 +91,10 @@ def _adult_reference(nutrient: str) -> float | None:
     return min(mins) if mins else None
 
 
+def _good_source_min(reference: float | None) -> float | None:
+    return None if not reference else GOOD_SOURCE_SHARE * reference
+
+
 def _diet_mask(table: pd.DataFrame, diet: str) -> pd.Series:
     if diet not in DIET_FLAG:
         return pd.Series(True, index=table.index)
@@ -114,7 +118,8 @@ def _ranked(table: pd.DataFrame, nutrient: str, diet: str, per: str, reference: 
     tags = foods.loc[frame.index, "tags"]
     frame["limit_categories"] = [sorted(set(t) & limit) for t in tags]
     frame["recommend_categories"] = [sorted(set(t) & recommend) for t in tags]
-    good = (frame["per_serving"] >= GOOD_SOURCE_SHARE * reference) if reference else pd.Series(False, index=frame.index)
+    least = _good_source_min(reference)
+    good = frame["per_serving"] >= least if least else pd.Series(False, index=frame.index)
     frame["tier"] = [
         "limit" if lim else "recommended" if g and rec else "good source" if g else "other"
         for lim, rec, g in zip(frame["limit_categories"], frame["recommend_categories"], good.fillna(False))
@@ -197,9 +202,11 @@ def recommend_foods(nutrient: str, profile: Profile | None = None, diet: str = "
                if profile is not None else None)
     reference = _reference(nutrient, targets)
     ranked = _ranked(table, nutrient, diet, per, reference).head(limit)
-    items = [_item(rank, food_id, row, table, nutrient, per) for rank, (food_id, row) in enumerate(ranked.iterrows(), 1)]
+    items = [_item(rank, food_id, row, table, nutrient, per)
+             for rank, (food_id, row) in enumerate(ranked.iterrows(), 1)]
     group = NutrientRecommendations(nutrient=nutrient, label=_label(nutrient), unit=_unit(nutrient),
-                                    reference=reference, items=items)
+                                    reference=reference, good_source_min=_good_source_min(reference),
+                                    items=items)
     return RecommendationReport(diet=diet, per=per, foods=foods_label(foods),
                                 profile=None if targets is None else targets.profile, nutrients=[group],
                                 notes=_notes(targets, [nutrient]))
@@ -285,7 +292,8 @@ def recommend_for_intake(profile: Profile, intake: str | Path | Iterable[dict] |
     for key in keys:
         status = average[key]
         group = NutrientRecommendations(nutrient=key, label=status.label, unit=status.unit,
-                                        reference=status.min, current=status.total, target=status.min,
+                                        reference=status.min, good_source_min=_good_source_min(status.min),
+                                        current=status.total, target=status.min,
                                         shortfall=status.shortfall, items=[])
         if status.shortfall is None:
             groups.append(group)

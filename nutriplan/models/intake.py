@@ -270,6 +270,8 @@ class NutrientRecommendations(BaseModel):
     label: str
     unit: str
     reference: float | None = None
+    good_source_min: float | None = Field(
+        default=None, description="least amount per serving of a good source (10% of reference)")
     current: float | None = None
     target: float | None = None
     shortfall: float | None = None

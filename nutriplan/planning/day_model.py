@@ -114,8 +114,8 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
     max_steps = pairs["max_steps"].to_numpy(int)
     min_steps = pairs["min_steps"].to_numpy(int)
-    n = [pulp.LpVariable(f"n_{lab}", 0, int(u), cat=pulp.LpInteger) for lab, u in zip(labels, max_steps)]
-    y = [pulp.LpVariable(f"y_{lab}", cat=pulp.LpBinary) for lab in labels]
+    n = [prob.add_variable(f"n_{lab}", 0, int(u), cat=pulp.LpInteger) for lab, u in zip(labels, max_steps)]
+    y = [prob.add_variable(f"y_{lab}", 0, 1, cat=pulp.LpBinary) for lab in labels]
     for i, lab in enumerate(labels):  # a food is on the menu at a real portion, or absent
         prob.addConstraint(pulp.LpConstraint(
             pulp.LpAffineExpression([(n[i], 1.0), (y[i], -float(min_steps[i]))]),
@@ -126,7 +126,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
 
     supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
     u = [
-        pulp.LpVariable(f"supplement_{sid}", 0, int(mx), cat=pulp.LpInteger)
+        prob.add_variable(f"supplement_{sid}", 0, int(mx), cat=pulp.LpInteger)
         for sid, mx in zip(supp.get("supplement_id", []), supp.get("max_units", []))
     ]
 
@@ -144,7 +144,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     def add_row(name: str, expr, sense: str, rhs: float, scale: float, relax: bool = True) -> None:
         """Add ``expr sense rhs``; in elastic mode a slack (cost 1 per ``scale`` units) relaxes it."""
         if elastic and relax:
-            slack = pulp.LpVariable(f"slack_{name}", 0)
+            slack = prob.add_variable(f"slack_{name}", 0)
             slacks[name] = slack
             objective_terms.append(slack * (1.0 / max(scale, 1e-9)))
             expr = expr + slack if sense == ">=" else expr - slack
@@ -165,7 +165,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
         if bound.hi is not None:
             add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi - fixed, bound.hi)
         if bound.soft_target is not None and not elastic:
-            short = pulp.LpVariable(f"short_{key}_day{d}", 0)
+            short = prob.add_variable(f"short_{key}_day{d}", 0)
             prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
             objective_terms.append(short * (SOFT_SHORTFALL_WEIGHT / bound.soft_target))
 
@@ -214,7 +214,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     if elastic:
         prob.setObjective(pulp.lpSum(objective_terms))
     else:
-        deviation = pulp.LpVariable(f"energy_deviation_day{d}", 0)
+        deviation = prob.add_variable(f"energy_deviation_day{d}", 0)
         prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
         prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
         objective = _expr(y, pairs["cost"].to_numpy(float))
@@ -250,7 +250,7 @@ def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
         solver.mip = saved
     lp_seconds = time.perf_counter() - started
     if relaxed.status in ("infeasible",):
-        return _empty(inputs, "infeasible", lp_seconds, len(prob.variables()), len(prob.constraints))
+        return _empty(inputs, "infeasible", lp_seconds, prob.numVariables(), prob.numConstraints())
     pairs = inputs.pairs
     used = np.array([(a.value() or 0.0) > 1e-6 or (b.value() or 0.0) > 1e-6 for a, b in zip(n, y)])
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
@@ -303,7 +303,7 @@ def _solve(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
         gap=report.gap,
         build_seconds=build_seconds,
         solve_seconds=report.seconds,
-        variables=len(prob.variables()),
-        constraints=len(prob.constraints),
+        variables=prob.numVariables(),
+        constraints=prob.numConstraints(),
         slacks={name: float(var.value() or 0.0) for name, var in slacks.items()} if feasible else {},
     )

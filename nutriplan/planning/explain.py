@@ -29,6 +29,7 @@ _REASON_WORDS = {
     "not pescatarian": "not pescatarian",
     "allergen": "excluded allergen",
     "excluded by the user": "excluded by you",
+    "variety limit": "already on the most days a food may be: raise --max-days-per-food",
 }
 
 
@@ -42,9 +43,11 @@ def _fmt(value: float, key: str) -> str:
     return f"{value:,.0f} {unit}".strip() if abs(value) >= 10 else f"{value:.1f} {unit}".strip()
 
 
-def helpful_foods(key: str, amount_needed: float, eligibility: Eligibility, foods: pd.DataFrame, limit: int = 3) -> list[str]:
-    """Return phrases like ``"Salmon, cooked (not vegan)"`` for the foods left out of the plan
-    that give the most of nutrient ``key`` per serving, richest first."""
+def helpful_foods(key: str, eligibility: Eligibility, foods: pd.DataFrame, limit: int = 4) -> list[str]:
+    """Return phrases like ``"Salmon, cooked (not vegan, 715 IU a serving)"`` for the foods left
+    out of the plan that give the most of nutrient ``key`` per serving: the richest food of each
+    reason it was left out for (diet, allergen, the user's exclusions, the variety limit), richest
+    first, at most ``limit``."""
     phrases = []
     for reason, ids in eligibility.excluded.items():
         if reason not in _REASON_WORDS:
@@ -54,8 +57,8 @@ def helpful_foods(key: str, amount_needed: float, eligibility: Eligibility, food
             continue
         per_serving = (part[key] * part["serving_g"] / 100.0).dropna()
         per_serving = per_serving[per_serving > 0].sort_values(ascending=False)
-        for food_id, amount in per_serving.head(limit).items():
-            phrases.append((amount, f"{part.at[food_id, 'name']} ({_REASON_WORDS[reason]}, "
+        for food_id, amount in per_serving.head(1).items():
+            phrases.append((amount, f"{part.at[food_id, 'name']} ({_REASON_WORDS[reason]}; "
                                     f"{_fmt(amount, key)} a serving)"))
     phrases.sort(key=lambda pair: -pair[0])
     return [text for _, text in phrases[:limit]]
@@ -97,7 +100,7 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
         message = (f"{_label(key)}: the allowed foods give at most {_fmt(best, key)}/day "
                    f"(target {_fmt(target, key)})")
         helps = []
-        rich = helpful_foods(key, slack, eligibility, foods)
+        rich = helpful_foods(key, eligibility, foods)
         if rich:
             helps.append("allow " + "; ".join(rich))
         if any(float(getattr(s, key, 0) or 0) > 0 for s in supplements) and not options.allow_supplements:

@@ -229,7 +229,10 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         if result.status not in ("optimal", "time_limit_feasible"):
             from nutriplan.planning.explain import explain_day
 
-            conflicts = explain_day(inputs, solver, eligibility, foods, options, supplements, targets)
+            used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
+                             - set(pairs["food_id"]))
+            seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up})
+            conflicts = explain_day(inputs, solver, seen, foods, options, supplements, targets)
             where = "" if day == 1 else f" on day {day} (after the rules used up foods on days 1-{day - 1})"
             raise InfeasiblePlanError(conflicts, headline=f"no plan meets every rule{where}")
         results.append(result)

@@ -1,0 +1,16 @@
+"""Plan outputs: pure functions of a ``MealPlan`` (and of an ``IntakeReport`` for HTML).
+
+``plan_to_dict`` / ``plan_to_json`` (the issue's JSON shape), ``plan_to_dataframe`` /
+``plan_to_csv`` (one row per item), ``plan_to_markdown`` (a week a dietitian can read),
+``plan_to_table`` (terminal text at most 100 columns wide), ``plan_to_html`` and
+``intake_report_to_html`` (one self-contained HTML file each: inline CSS and SVG, no network).
+"""
+
+from nutriplan.export.data import plan_to_csv, plan_to_dataframe, plan_to_dict, plan_to_json
+from nutriplan.export.html_report import intake_report_to_html, plan_to_html
+from nutriplan.export.text import plan_to_markdown, plan_to_table
+
+__all__ = [
+    "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
+    "plan_to_json", "plan_to_markdown", "plan_to_table",
+]

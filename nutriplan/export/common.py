@@ -1,0 +1,156 @@
+"""Helpers shared by the plan renderers: number and portion formatting, nutrient labels and
+each day's key nutrients against target (min) and maximum (UL / CDRR / energy window)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nutriplan.models.plan import DayPlan, MealPlan, PlanItem
+from nutriplan.nutrients import nutrient_table
+
+#: The nutrients the reports chart and tabulate per day (the issue's list), in display order.
+KEY_NUTRIENTS = ["vitamin_d_iu", "calcium_mg", "magnesium_mg", "energy_kcal", "protein_g",
+                 "sodium_mg", "potassium_mg"]
+
+
+def num(value: float | None) -> str:
+    """Return ``value`` for display: ``-`` when missing, thousands separated and whole from 100
+    up, otherwise up to one decimal (trailing zeros dropped)."""
+    if value is None:
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def servings_text(servings: float) -> str:
+    """Return a servings count as text: ``2``, ``1.5``, ``0.25``."""
+    return f"{servings:g}"
+
+
+def portion_text(item: PlanItem) -> str:
+    """Return an item's portion in household measures, e.g. ``1.5 x 1 cup (366 g)``; without a
+    household measure ``1.5 servings (366 g)``."""
+    grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:g} g"
+    if item.household:
+        return f"{servings_text(item.servings)} x {item.household} ({grams})"
+    word = "serving" if item.servings == 1 else "servings"
+    return f"{servings_text(item.servings)} {word} ({grams})"
+
+
+def labels() -> dict[str, str]:
+    """Return nutrient key -> readable label (``vitamin_d_iu`` -> ``Vitamin D``)."""
+    return {**nutrient_table()["label"].to_dict(), "vitamin_d_mcg": "Vitamin D"}
+
+
+def units() -> dict[str, str]:
+    """Return nutrient key -> unit (``IU``, ``mg``, ``g``, ``kcal``)."""
+    return {**nutrient_table()["unit"].to_dict(), "vitamin_d_mcg": "mcg"}
+
+
+@dataclass(frozen=True)
+class DayNutrient:
+    """One key nutrient on one day: ``total`` (food + supplements, per day in ``unit``), the
+    target ``min`` and ``max`` with their kinds, ``counted`` = the amount the max applies to
+    (the total, or supplements only when ``max_scope`` is ``"supplements"``) and ``status``
+    (``"below target"``, ``"ok"``, ``"above max"`` or ``"no target"``)."""
+
+    key: str
+    label: str
+    unit: str
+    total: float | None
+    min: float | None
+    max: float | None
+    min_kind: str | None
+    max_kind: str | None
+    max_scope: str
+    counted: float | None
+    status: str
+
+
+def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -> list[DayNutrient]:
+    """Return the key nutrients (default ``KEY_NUTRIENTS``) of ``day`` against ``plan.targets``."""
+    names, unit_of = labels(), units()
+    result = []
+    for key in keys or KEY_NUTRIENTS:
+        target = plan.targets.nutrients.get(key)
+        total = day.totals.get(key)
+        low = target.min if target else None
+        high = target.max if target else None
+        scope = target.max_scope if target else "total"
+        counted = total
+        if scope == "supplements":
+            counted = sum(float(getattr(s, key, 0.0) or 0.0) for s in day.supplements)
+        if total is None or (low is None and high is None):
+            status = "no target"
+        elif high is not None and counted is not None and counted > high * (1 + 1e-9):
+            status = "above max"
+        elif low is not None and total < low * (1 - 1e-9):
+            status = "below target"
+        else:
+            status = "ok"
+        result.append(DayNutrient(
+            key=key, label=names.get(key, key), unit=target.unit if target else unit_of.get(key, ""),
+            total=total, min=low, max=high, min_kind=target.kind if target else None,
+            max_kind=target.max_kind if target else None, max_scope=scope, counted=counted,
+            status=status))
+    return result
+
+
+def max_text(n: DayNutrient) -> str:
+    """Return the maximum of a nutrient as text, e.g. ``4,000 (UL)`` or ``350 (UL, suppl. only)``."""
+    if n.max is None:
+        return "-"
+    kind = n.max_kind or "max"
+    if n.max_scope == "supplements":
+        kind += ", suppl. only"
+    return f"{num(n.max)} ({kind})"
+
+
+def min_text(n: DayNutrient) -> str:
+    """Return the target (minimum) of a nutrient as text, e.g. ``1,200 (RDA)``."""
+    if n.min is None:
+        return "-"
+    return f"{num(n.min)} ({n.min_kind})" if n.min_kind else num(n.min)
+
+
+def shopping_groups(plan: MealPlan) -> dict[str, list]:
+    """Return the shopping list grouped by food group (``"Other"`` when unknown), groups sorted
+    by name and items by name within a group."""
+    groups: dict[str, list] = {}
+    for item in plan.shopping_list:
+        groups.setdefault(item.food_group or "Other", []).append(item)
+    return {g: sorted(groups[g], key=lambda i: i.name.lower()) for g in sorted(groups)}
+
+
+def supplement_text(s) -> str:
+    """Return what a day supplement gives, e.g. ``2 x Vitamin D3 1000 IU: vitamin D 2,000 IU``."""
+    parts = []
+    if s.vitamin_d_iu:
+        parts.append(f"vitamin D {num(s.vitamin_d_iu)} IU")
+    if s.calcium_mg:
+        parts.append(f"calcium {num(s.calcium_mg)} mg")
+    if s.magnesium_mg:
+        parts.append(f"magnesium {num(s.magnesium_mg)} mg")
+    return f"{s.units} x {s.name}" + (f": {', '.join(parts)}" if parts else "")
+
+
+def who(plan: MealPlan) -> str:
+    """Return a one-line description of the person the plan is for."""
+    profile = plan.profile
+    name = f"{profile.name}: " if profile.name else ""
+    return f"{name}{profile.life_stage}, {profile.activity.replace('_', ' ')}"
+
+
+def options_text(plan: MealPlan) -> str:
+    """Return the plan options that shaped the menu, as one line."""
+    o = plan.options
+    parts = [f"{o.days} day(s)", f"diet {o.diet}"]
+    if o.exclude_allergens:
+        parts.append("no " + ", ".join(o.exclude_allergens))
+    if o.exclude_foods:
+        parts.append("excluding " + ", ".join(o.exclude_foods))
+    if o.minimum_mode == "weekly_average":
+        parts.append("minimums on weekly average")
+    parts.append("supplements allowed" if o.allow_supplements else "no added supplements")
+    return "; ".join(parts)
