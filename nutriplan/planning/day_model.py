@@ -225,7 +225,11 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
     return prob, n, y, u, slacks
 
 
-KERNEL_PER_GROUP = 2  # best pairs by LP reduced cost kept per (slot, role), besides the LP's own picks
+# Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
+# LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
+# solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day.
+KERNEL_SCHEDULE = (1, 3, None)
+KERNEL_ACCEPT_GAP = 0.15
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 
@@ -234,10 +238,11 @@ def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
 
     Large days are solved by a kernel heuristic: the LP relaxation of the whole day picks a small
     kernel of promising (food, slot) pairs (those the LP uses, plus per slot and role the best few
-    by reduced cost), the MILP is solved on the kernel, and the kernel widens (4x, then everything)
+    by reduced cost), the MILP is solved on the kernel, and the kernel widens (``KERNEL_SCHEDULE``)
     while it has no solution. A kernel solution satisfies every rule of the whole day; the reported
     gap is measured against the LP bound of the whole day, so it is honest about what the kernel
-    gave up. An infeasible LP proves the day infeasible without any MILP.
+    gave up; a kernel further than ``KERNEL_ACCEPT_GAP`` from that bound is widened too, and the
+    best solution found is kept. An infeasible LP proves the day infeasible without any MILP.
     """
     if elastic or len(inputs.pairs) < MIN_PAIRS_FOR_KERNEL:
         return _solve(inputs, solver, elastic=elastic)
@@ -256,18 +261,23 @@ def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
     group = pairs["slot"] + "/" + pairs["role"]
     rank = score.groupby(group).rank(method="first")
-    result = None
-    for per_group in (KERNEL_PER_GROUP, 4 * KERNEL_PER_GROUP, None):
+    best = None
+    for per_group in KERNEL_SCHEDULE:
         keep = used | (rank.to_numpy() <= per_group) if per_group else np.ones(len(pairs), bool)
-        kernel = DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]})
-        result = _solve(kernel, solver)
-        if result.status in ("optimal", "time_limit_feasible"):
+        result = _solve(DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]}), solver)
+        if result.status not in ("optimal", "time_limit_feasible"):
+            continue
+        result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
+        if relaxed.objective is not None:
+            result.gap = max(0.0, (result.objective - relaxed.objective) / max(abs(result.objective), 1e-9))
+        if best is None or result.objective < best.objective:
+            best = result
+        if best.gap is not None and best.gap <= KERNEL_ACCEPT_GAP:
             break
-    result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
-    result.build_seconds += lp_seconds
-    if result.objective is not None and relaxed.objective is not None:
-        result.gap = max(0.0, (result.objective - relaxed.objective) / max(abs(result.objective), 1e-9))
-    return result
+    best = best or result
+    best.servings = best.servings.reindex(pairs.index, fill_value=0.0)
+    best.build_seconds += lp_seconds
+    return best
 
 
 def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, constraints: int) -> DayResult:

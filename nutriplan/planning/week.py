@@ -42,6 +42,7 @@ REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
+SHORTLIST_PER_GROUP = 100  # most (food, slot) pairs per slot and role kept from a big table
 DEFAULT_MIN_SERVINGS = 0.5  # portion bounds of a food table without min/max_servings columns
 DEFAULT_MAX_SERVINGS = 2.0
 
@@ -144,6 +145,27 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     return pairs
 
 
+def shortlist(pairs: pd.DataFrame, bounds: list[Bound], per_group: int = SHORTLIST_PER_GROUP) -> pd.DataFrame:
+    """Return ``pairs`` with each (slot, role) group cut to its ``per_group`` most nutrient-dense
+    pairs (tagged category foods always kept). Density of a serving: the share of each daily
+    minimum it covers (each capped at 1), less the share of each upper limit it uses, plus a bonus
+    for recommend-category foods. The curated table's groups are all smaller than the cut; on the
+    full SR24 table it keeps the model small enough to build and solve each day quickly."""
+    score = pd.Series(0.0, index=pairs.index)
+    for bound in bounds:
+        if bound.key == "energy_kcal" or bound.key not in pairs.columns:
+            continue
+        amount = pairs[bound.key].astype(float)
+        if bound.lo:
+            score += (amount / bound.lo).clip(upper=1.0)
+        if bound.hi and bound.scope == "total":
+            score -= amount / bound.hi
+    score += 0.5 * pairs["recommended"].astype(float) - 0.5 * pairs["limited"].astype(float)
+    tagged = pairs.filter(like="tag_").any(axis=1)
+    rank = score.groupby([pairs["slot"], pairs["role"]]).rank(method="first", ascending=False)
+    return pairs[(rank <= per_group) | tagged].reset_index(drop=True)
+
+
 def fish_allowed(options: PlanOptions) -> bool:
     """Return whether the diet pattern allows fish."""
     return options.diet in ("omnivore", "pescatarian") and "fish" not in options.exclude_allergens
@@ -193,7 +215,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     eligibility = eligible_foods(foods, options, needed)
     week_min, week_max = weekly_tag_rules(options)
     tags = sorted(set(week_min) | set(week_max))
-    pairs_all = menu_pairs(eligibility.foods, options, needed, tags)
+    pairs_all = shortlist(menu_pairs(eligibility.foods, options, needed, tags), bounds)
     supp = supplement_table(supplements, needed) if options.allow_supplements else None
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
