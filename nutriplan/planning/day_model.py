@@ -13,8 +13,9 @@ macronutrients, slot energy shares, item counts per slot and per role, one slot 
 weekly category budgets passed in as the day's share. The objective prefers few, recommended,
 not-recently-used foods, energy near the target, and food over supplements.
 
-With ``elastic=True`` every nutrient row gets a non-negative slack whose normalised sum is
-minimised: the smallest relaxation that makes the day feasible, used to explain infeasibility.
+The nutrient rows are *relaxable*: ``DayModel.scales`` names each with the size of its bound, so
+``nutriplan.planning.diagnose.elastic_shortfalls`` can find the smallest relaxation that makes an
+infeasible day feasible (``nutriplan.planning.explain``).
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ class DayResult:
     solve_seconds: float
     variables: int
     constraints: int
-    slacks: dict[str, float] = field(default_factory=dict)
 
 
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% away from the energy target
@@ -105,8 +105,20 @@ def _expr(variables: list, coefs: np.ndarray) -> pulp.LpAffineExpression:
     )
 
 
-def build_day_model(inputs: DayInputs, *, elastic: bool = False):
-    """Return ``(problem, n_vars, y_vars, supplement_vars, slack_vars)`` for one day."""
+@dataclass
+class DayModel:
+    """One day's PuLP problem, its portion (``n``), on-menu (``y``) and supplement (``u``)
+    variables, and ``scales``: each relaxable nutrient row's name and the size of its bound."""
+
+    problem: pulp.LpProblem
+    n: list
+    y: list
+    u: list
+    scales: dict[str, float]
+
+
+def build_day_model(inputs: DayInputs) -> DayModel:
+    """Return the model of one day (see the module docstring)."""
     d = inputs.day
     pairs = inputs.pairs
     step = inputs.portion_step
@@ -138,16 +150,12 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
             return pulp.LpAffineExpression()
         return _expr(u, supp[key].to_numpy(float))
 
-    slacks: dict[str, pulp.LpVariable] = {}
+    scales: dict[str, float] = {}
     objective_terms: list = []
 
-    def add_row(name: str, expr, sense: str, rhs: float, scale: float, relax: bool = True) -> None:
-        """Add ``expr sense rhs``; in elastic mode a slack (cost 1 per ``scale`` units) relaxes it."""
-        if elastic and relax:
-            slack = prob.add_variable(f"slack_{name}", 0)
-            slacks[name] = slack
-            objective_terms.append(slack * (1.0 / max(scale, 1e-9)))
-            expr = expr + slack if sense == ">=" else expr - slack
+    def add_row(name: str, expr, sense: str, rhs: float, scale: float) -> None:
+        """Add the relaxable row ``expr sense rhs``; ``scale`` is the size of its bound."""
+        scales[name] = max(abs(scale), 1e-9)
         prob.addConstraint(
             pulp.LpConstraint(expr, pulp.LpConstraintGE if sense == ">=" else pulp.LpConstraintLE, name, rhs)
         )
@@ -164,7 +172,7 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
             add_row(f"{bound.lo_kind}_{key}_day{d}", total, ">=", bound.lo - fixed, bound.lo)
         if bound.hi is not None:
             add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi - fixed, bound.hi)
-        if bound.soft_target is not None and not elastic:
+        if bound.soft_target is not None:
             short = prob.add_variable(f"short_{key}_day{d}", 0)
             prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
             objective_terms.append(short * (SOFT_SHORTFALL_WEIGHT / bound.soft_target))
@@ -211,18 +219,15 @@ def build_day_model(inputs: DayInputs, *, elastic: bool = False):
         if hi is not None:
             prob += servings <= hi, f"week_max_{tag}_day{d}"
 
-    if elastic:
-        prob.setObjective(pulp.lpSum(objective_terms))
-    else:
-        deviation = prob.add_variable(f"energy_deviation_day{d}", 0)
-        prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
-        prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
-        objective = _expr(y, pairs["cost"].to_numpy(float))
-        objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
-        if u:
-            objective += _expr(u, supp["cost"].to_numpy(float))
-        prob.setObjective(objective + pulp.lpSum(objective_terms))
-    return prob, n, y, u, slacks
+    deviation = prob.add_variable(f"energy_deviation_day{d}", 0)
+    prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
+    prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
+    objective = _expr(y, pairs["cost"].to_numpy(float))
+    objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+    if u:
+        objective += _expr(u, supp["cost"].to_numpy(float))
+    prob.setObjective(objective + pulp.lpSum(objective_terms))
+    return DayModel(prob, n, y, u, scales)
 
 
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
@@ -233,7 +238,7 @@ KERNEL_ACCEPT_GAP = 0.15
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 
-def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
+def solve_day(inputs: DayInputs, solver) -> DayResult:
     """Solve one day; return the servings chosen per pair (0 where absent).
 
     Large days are solved by a kernel heuristic: the LP relaxation of the whole day picks a small
@@ -244,10 +249,11 @@ def solve_day(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
     gave up; a kernel further than ``KERNEL_ACCEPT_GAP`` from that bound is widened too, and the
     best solution found is kept. An infeasible LP proves the day infeasible without any MILP.
     """
-    if elastic or len(inputs.pairs) < MIN_PAIRS_FOR_KERNEL:
-        return _solve(inputs, solver, elastic=elastic)
+    if len(inputs.pairs) < MIN_PAIRS_FOR_KERNEL:
+        return _solve(inputs, solver)
     started = time.perf_counter()
-    prob, n, y, _u, _s = build_day_model(inputs)
+    model = build_day_model(inputs)
+    prob, n, y = model.problem, model.n, model.y
     saved, solver.mip = solver.mip, False
     try:
         relaxed = run_solver(prob, solver)
@@ -290,9 +296,10 @@ def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, const
     )
 
 
-def _solve(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
+def _solve(inputs: DayInputs, solver) -> DayResult:
     started = time.perf_counter()
-    prob, n, _y, u, slacks = build_day_model(inputs, elastic=elastic)
+    model = build_day_model(inputs)
+    prob, n, u = model.problem, model.n, model.u
     build_seconds = time.perf_counter() - started
     report = run_solver(prob, solver)
     feasible = report.status in ("optimal", "time_limit_feasible")
@@ -315,5 +322,4 @@ def _solve(inputs: DayInputs, solver, *, elastic: bool = False) -> DayResult:
         solve_seconds=report.seconds,
         variables=prob.numVariables(),
         constraints=prob.numConstraints(),
-        slacks={name: float(var.value() or 0.0) for name, var in slacks.items()} if feasible else {},
     )

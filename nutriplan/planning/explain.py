@@ -2,7 +2,8 @@
 
 Every nutrient row of the day (minimums, upper limits, the energy window, macronutrient shares,
 slot energy shares, fatty-fish servings due) gets a non-negative slack, and the model minimises
-the sum of slacks each divided by its bound, with the meal structure kept hard. The rows whose
+the sum of slacks each divided by the size of its bound, with the meal structure kept hard
+(``diagnose.elastic_shortfalls``, one MILP solve). The rows whose
 slack stays positive are the rules in conflict; the slack says by how much. For each nutrient
 minimum in conflict, the foods left out of the plan that are rich in that nutrient (by diet,
 allergen, the user's exclusions) and the supplement catalogue give what would make a plan possible.
@@ -18,7 +19,8 @@ from nutriplan.errors import Conflict
 from nutriplan.models.plan import PlanOptions
 from nutriplan.nutrients import nutrient_table, unit_of
 from nutriplan.planning.candidates import Eligibility, as_list
-from nutriplan.planning.day_model import DayInputs, solve_day
+from nutriplan.planning.day_model import DayInputs, build_day_model
+from nutriplan.planning.diagnose import elastic_shortfalls
 
 _ROW = re.compile(r"^(?P<kind>min|floor|ul|ul_supplemental|cdrr|energy_min|energy_max|amdr_min|amdr_max"
                   r"|slot_energy_min|slot_energy_max|week_min)_(?P<key>.+)_day(?P<day>\d+)$")
@@ -67,16 +69,19 @@ def helpful_foods(key: str, eligibility: Eligibility, foods: pd.DataFrame, limit
 def explain_day(inputs: DayInputs, solver, eligibility: Eligibility, foods: pd.DataFrame,
                 options: PlanOptions, supplements: list, targets) -> list[Conflict]:
     """Return the conflicts that make ``inputs``'s day infeasible, each with what would help."""
-    relaxed = solve_day(inputs, solver, elastic=True)
-    if relaxed.status not in ("optimal", "time_limit_feasible"):
+    model = build_day_model(inputs)
+    weights = {name: 1.0 / scale for name, scale in model.scales.items()}
+    relaxed = elastic_shortfalls(model.problem, list(model.scales), solver, weights=weights)
+    if relaxed.hard_infeasible or not relaxed.report.has_solution:
         return [_structure_conflict(inputs)]
     conflicts = []
-    for name, slack in sorted(relaxed.slacks.items()):
-        match = _ROW.match(name)
-        if match is None or slack <= 1e-6:
+    for relaxation in sorted(relaxed.relaxations, key=lambda r: r.name):
+        match = _ROW.match(relaxation.name)
+        if match is None:
             continue
         kind, key = match["kind"], match["key"]
-        conflicts.append(_conflict(name, kind, key, slack, inputs, eligibility, foods, options, supplements))
+        conflicts.append(_conflict(relaxation.name, kind, key, relaxation.amount, inputs, eligibility,
+                                   foods, options, supplements))
     return conflicts or [_structure_conflict(inputs)]
 
 
