@@ -44,6 +44,7 @@ from nutriplan.errors import FoodTableError, InputError, Problem, UnknownFoodErr
 from nutriplan.models.food import Food
 from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys
 from nutriplan.resources import data_path
+from nutriplan.textfile import read_user_text
 
 BUNDLED_SOURCES = {"curated": "curated_foods.csv", "full": "sr24/foods_full.csv.gz"}
 PER_BASES = ("100g", "serving", "100kcal")
@@ -228,14 +229,7 @@ def read_food_csv(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     source = str(path)
-    if not path.is_file():
-        raise FoodTableError(source, [Problem(None, None, "file not found" if not path.exists() else "not a file")])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FoodTableError(source, [Problem(None, None, f"cannot read the file as UTF-8 text: {error}")]) from None
-    if not text.strip():
-        raise FoodTableError(source, [Problem(None, None, "the file is empty (expected a CSV with a header row)")])
+    text = read_user_text(path, "expected a CSV with a header row")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:

@@ -41,6 +41,7 @@ import pandas as pd
 from nutriplan.errors import FoodTableError, InputError, Problem
 from nutriplan.foods import _resolve
 from nutriplan.models.intake import IntakeEntry, IntakeLog
+from nutriplan.textfile import read_user_text
 
 #: Units accepted in the ``unit`` column and what they mean.
 UNIT_ALIASES = {"g": "g", "gram": "g", "grams": "g", "serving": "serving", "servings": "serving"}
@@ -119,14 +120,7 @@ class _FoodIndex:
 def _records_from_file(path: Path) -> tuple[list[tuple[int, dict]], list[str], str]:
     """Return ((row, record) pairs, column names, kind) of a CSV or JSON log file."""
     source = str(path)
-    if not path.is_file():
-        raise FoodTableError(source, [Problem(None, None, "file not found" if not path.exists() else "not a file")])
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FoodTableError(source, [Problem(None, None, f"cannot read the file as UTF-8 text: {error}")]) from None
-    if not text.strip():
-        raise FoodTableError(source, [Problem(None, None, f"the file is empty ({FORMAT_HINT})")])
+    text = read_user_text(path, FORMAT_HINT)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         return (*_json_records(source, text), "json")
     try:

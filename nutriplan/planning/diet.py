@@ -8,6 +8,8 @@ set of conflicting bounds (``nutriplan.planning.diagnose``)."""
 
 from __future__ import annotations
 
+import io
+
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -17,11 +19,11 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from nutriplan.errors import Conflict, FoodTableError, InfeasiblePlanError, InputError, Problem
-from nutriplan.errors import SolverError
+from nutriplan.errors import Conflict, FoodTableError, InfeasiblePlanError, InputError, Problem, SolverError
 from nutriplan.models.diet import DietBound, DietItem, DietSolution
 from nutriplan.planning.diagnose import minimal_conflict, relax_one_at_a_time
 from nutriplan.planning.solvers import make_solver, run_solver
+from nutriplan.textfile import read_user_text
 
 __all__ = ["TOTAL_QUANTITY", "read_diet_table", "solve_diet"]
 
@@ -41,10 +43,9 @@ def read_diet_table(path: str | Path, *, id_column: str | None = None) -> pd.Dat
     text. Raises ``FoodTableError`` if the file cannot be read or has no rows."""
     path = Path(path)
     source = str(path)
+    text = read_user_text(path, "expected a CSV with a header row and one row per food")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except FileNotFoundError:
-        raise FoodTableError(source, [Problem(None, None, "file not found")]) from None
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise FoodTableError(source, [Problem(None, None, f"not a readable CSV table: {message}")]) from None
