@@ -23,17 +23,20 @@ import math
 import time
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from nutriplan.errors import InfeasiblePlanError
+from nutriplan.errors import Conflict, InfeasiblePlanError
 from nutriplan.models.plan import PlanOptions
 from nutriplan.models.targets import Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
+from nutriplan.planning.explain import explain_day
 from nutriplan.planning.rules import role_rules, roles_served, slot_rules, weekly_rules
 from nutriplan.planning.solvers import make_solver
+from nutriplan.resources import data_path
 
 ITEM_COST = 1.0  # every item on the menu costs this much: meals stay simple
 RECOMMENDED_BONUS = 0.4  # a food in a recommend category costs less
@@ -70,10 +73,9 @@ class SolvedWeek:
     notes: list[str]
 
 
+@lru_cache(maxsize=1)
 def category_kinds() -> dict[str, str]:
     """Return each category tag's kind (``recommend`` or ``limit``) from ``categories.csv``."""
-    from nutriplan.resources import data_path
-
     table = pd.read_csv(data_path("categories.csv"))
     return dict(zip(table["category"], table["kind"]))
 
@@ -220,9 +222,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
-        raise InfeasiblePlanError(
-            [_conflict_no_fish()], headline="no plan meets every rule"
-        )
+        raise InfeasiblePlanError([_conflict_no_fish()])
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed})
     energy_target = targets.nutrients["energy_kcal"].value or (
@@ -249,8 +249,6 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
                              gap_rel=options.gap_rel)
         result = solve_day(inputs, solver)
         if result.status not in ("optimal", "time_limit_feasible"):
-            from nutriplan.planning.explain import explain_day
-
             used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
                              - set(pairs["food_id"]))
             seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up})
@@ -279,9 +277,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     )
 
 
-def _conflict_no_fish():
-    from nutriplan.errors import Conflict
-
+def _conflict_no_fish() -> Conflict:
     return Conflict(
         name="week_min_fatty_fish",
         message="fatty fish: the allowed foods include no fatty fish, but the plan asks for fatty fish each week",
