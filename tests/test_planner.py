@@ -115,12 +115,11 @@ def check_hard_rules(plan, foods) -> None:
                 assert not set(food["allergens"]) & set(options.exclude_allergens), item.name
                 for tag in food["tags"]:
                     tag_servings[tag] += item.servings
-                if not food["staple"]:
-                    assert item.food_id not in on_day, f"{item.name} twice on day {day.day}"
-                    on_day.add(item.food_id)
+                assert item.food_id not in on_day, f"{item.name} twice on day {day.day}"
+                on_day.add(item.food_id)
                 if meal.slot == "dinner" and food["role"] == "protein":
                     dinner_protein.add(item.food_id)
-        food_days.update(on_day)
+        food_days.update(f for f in on_day if not foods.at[f, "staple"])
         dinner_protein_by_day.append(dinner_protein)
     assert max(food_days.values()) <= options.max_days_per_food
     for yesterday, today in zip(dinner_protein_by_day, dinner_protein_by_day[1:]):

@@ -58,7 +58,7 @@ class PlanOptions(BaseModel):
     portion_step: float = Field(default=0.5, gt=0, le=1, description="servings step (0.5 = halves)")
     solver: SolverName = "highs"
     time_limit_s: float = Field(default=60.0, gt=0, description="time limit for the whole plan")
-    gap_rel: float = Field(default=0.05, ge=0, le=1, description="relative MIP gap accepted per day")
+    gap_rel: float = Field(default=0.10, ge=0, le=1, description="relative MIP gap accepted per day")
 
     @field_validator("slots")
     @classmethod

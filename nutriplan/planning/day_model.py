@@ -205,10 +205,9 @@ def build_day_model(inputs: DayInputs) -> DayModel:
             prob += _expr(y, mask) >= rule.min_items, f"{name}_min"
         prob += _expr(y, mask) <= rule.max_items, f"{name}_max"
 
-    # one slot a day per food, staples excepted (milk at breakfast and in the snack is fine)
+    # one slot a day per food (staples too: they are exempt from the days-per-week limit only)
     positions = pd.Series(np.arange(len(pairs)), index=pairs.index)
-    repeated = positions[~pairs["staple"].astype(bool)].groupby(pairs["food_id"]).agg(list)
-    for food_id, rows in repeated.items():
+    for food_id, rows in positions.groupby(pairs["food_id"].to_numpy()).agg(list).items():
         if len(rows) > 1:
             prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
 
@@ -232,7 +231,8 @@ def build_day_model(inputs: DayInputs) -> DayModel:
 
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
-# solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day.
+# solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
+# (None) only while no kernel has a solution.
 KERNEL_SCHEDULE = (1, 3, None)
 KERNEL_ACCEPT_GAP = 0.15
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
@@ -269,6 +269,8 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     rank = score.groupby(group).rank(method="first")
     best = None
     for per_group in KERNEL_SCHEDULE:
+        if per_group is None and best is not None:
+            break  # the whole day only when no kernel has a solution
         keep = used | (rank.to_numpy() <= per_group) if per_group else np.ones(len(pairs), bool)
         result = _solve(DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]}), solver)
         if result.status not in ("optimal", "time_limit_feasible"):

@@ -153,6 +153,7 @@ def make_solver(
     time_limit_s: float | None = None,
     gap_rel: float | None = None,
     msg: bool = False,
+    highs_options: dict | None = None,
 ) -> pulp.LpSolver:
     """Return a PuLP solver object: ``"highs"`` (HiGHS through highspy, in-process; the default
     and by far the faster on nutriplan's models) or ``"cbc"`` (PuLP's bundled CBC binary).
@@ -160,7 +161,8 @@ def make_solver(
     Settings are deterministic (one thread, fixed seed), so the same model gives the same answer,
     unless ``time_limit_s`` (seconds of wall time) stops the search. ``gap_rel`` is the relative
     MIP gap at which to stop (a fraction: 0.01 = 1 %; None = the solver's default, 1e-4 for HiGHS).
-    ``msg`` prints the solver's log. Raises ``InputError`` for an unknown name or a bad limit and
+    ``msg`` prints the solver's log. ``highs_options`` are further HiGHS options (ignored by CBC),
+    e.g. ``{"mip_allow_restart": False}``. Raises ``InputError`` for an unknown name or a bad limit and
     ``SolverError`` when the solver is not installed on this machine."""
     key = str(name).strip().lower()
     if key not in SOLVER_NAMES:
@@ -175,7 +177,7 @@ def make_solver(
             timeLimit=time_limit_s,
             gapRel=gap_rel,
             threads=HIGHS_THREADS,
-            **HIGHS_DETERMINISTIC_OPTIONS,
+            **{**HIGHS_DETERMINISTIC_OPTIONS, **(highs_options or {})},
         )
         if not solver.available():
             raise SolverError(

@@ -45,8 +45,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
             for item in meal.items:
                 food = foods.loc[item.food_id]
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
-                if not food.get("staple", False):
-                    foods_today[item.food_id] += 1
+                foods_today[item.food_id] += 1
                 roles[food["role"]] += 1
                 problems += _item_problems(item, food, meal.slot, d, options)
                 for tag in as_list(food.get("tags")):
@@ -63,7 +62,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                         problems.append(f"day {d} {meal.slot}: {count} {'/'.join(role_rule.roles)} items, "
                                         f"allowed {role_rule.min_items}-{role_rule.max_items}")
         problems += [f"day {d}: {f} served in {n} slots" for f, n in foods_today.items() if n > 1]
-        days_used.update(foods_today.keys())
+        days_used.update(f for f in foods_today if not foods.at[f, "staple"])
         if dinner_protein & previous_dinner_protein:
             problems.append(f"day {d}: dinner protein {sorted(dinner_protein & previous_dinner_protein)} repeats day {d - 1}")
         previous_dinner_protein = dinner_protein

@@ -46,6 +46,9 @@ YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
 SHORTLIST_PER_GROUP = 100  # most (food, slot) pairs per slot and role kept from a big table
+# HiGHS restarts its search after root presolve reductions; on the small, tight day models that
+# cost more than it saved (bench/plan_bench.py, deficient client: 6.3 s with restarts, 3.4 s without).
+DAY_MODEL_HIGHS_OPTIONS = {"mip_allow_restart": False}
 DEFAULT_MIN_SERVINGS = 0.5  # portion bounds of a food table without min/max_servings columns
 DEFAULT_MAX_SERVINGS = 2.0
 
@@ -246,7 +249,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         )
         remaining = options.time_limit_s - (time.perf_counter() - started)
         solver = make_solver(options.solver, time_limit_s=max(1.0, remaining / (options.days - day + 1)),
-                             gap_rel=options.gap_rel)
+                             gap_rel=options.gap_rel, highs_options=DAY_MODEL_HIGHS_OPTIONS)
         result = solve_day(inputs, solver)
         if result.status not in ("optimal", "time_limit_feasible"):
             used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
