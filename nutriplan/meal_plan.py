@@ -37,7 +37,7 @@ def plan_week(
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
     supplements = load_supplements()
     week = solve_week(targets, table, options, supplements)
-    plan = assemble_plan(profile, targets, options, table, week, supplements, options.solver)
+    plan = assemble_plan(profile, targets, options, table, week, supplements)
     problems = plan_violations(plan, table)
     if problems:  # a solver tolerance slip: never hand out a plan that breaks a rule
         raise SolverError("the solver returned a plan that breaks a rule: " + "; ".join(problems[:5]))

@@ -230,3 +230,17 @@ def test_any_adult_profile_gets_a_valid_plan(age, sex, weight, height, diet):
     profile = n.make_profile(age_years=age, sex=sex, weight_kg=weight, height_cm=height)
     plan = n.plan_week(profile, n.PlanOptions(days=2, diet=diet))
     check_hard_rules(plan, foods)
+
+
+def test_without_highs_the_plan_falls_back_to_cbc(monkeypatch):
+    import nutriplan.planning.solvers as solvers
+
+    monkeypatch.setattr(solvers._HiGHS, "available", lambda self: False)
+    plan = n.plan_week(n.make_profile(**PROFILES["adult woman"]), n.PlanOptions(days=1))
+    assert plan.solver.name == "cbc"
+    assert any(note.id == "plan_solver" and "CBC" in note.text for note in plan.notes)
+
+
+def test_weekly_average_mode_says_so(plans):
+    plan = plans(5)
+    assert any(note.id == "plan_weekly_average" for note in plan.notes)

@@ -40,7 +40,7 @@ def item_totals(items: pd.DataFrame, foods: pd.DataFrame, keys: list[str]) -> di
 
 
 def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.DataFrame,
-                  week: SolvedWeek, supplements: list, solver_name: str) -> MealPlan:
+                  week: SolvedWeek, supplements: list) -> MealPlan:
     """Return the ``MealPlan`` of a solved week."""
     keys = [k for k in nutrient_keys() if k in foods.columns] + (["vitamin_d_mcg"] if "vitamin_d_mcg" in foods.columns else [])
     catalogue = {s.id: s for s in supplements}
@@ -83,7 +83,7 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
         profile=profile, targets=targets, options=options, days=days, weekly=weekly,
         shopping_list=_shopping_list(week.items, foods), supplements=_supplement_summary(days),
         notes=list(targets.notes) + _plan_notes(week, days, targets, options),
-        solver=_solver_info(week, solver_name),
+        solver=_solver_info(week),
     )
 
 
@@ -128,7 +128,7 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
 
 
 def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options: PlanOptions) -> list[Note]:
-    notes = [Note(id="plan_weekly_average", text=text, source="nutriplan planner") for text in week.notes]
+    notes = list(week.notes)
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
         gaps = [k.replace("_", " ") for k in SUPPLEMENT_KEYS if getattr(dose, k) > 0]
@@ -150,11 +150,11 @@ def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options
     return notes
 
 
-def _solver_info(week: SolvedWeek, solver_name: str) -> SolverInfo:
+def _solver_info(week: SolvedWeek) -> SolverInfo:
     statuses = {r.status for r in week.days}
     gaps = [r.gap for r in week.days if r.gap is not None]
     return SolverInfo(
-        name=solver_name,
+        name=week.solver,
         status="optimal" if statuses == {"optimal"} else "feasible (time limit)",
         seconds=round(week.seconds, 3),
         build_seconds=round(sum(r.build_seconds for r in week.days), 3),

@@ -28,14 +28,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from nutriplan.errors import Conflict, InfeasiblePlanError
+from nutriplan.errors import Conflict, InfeasiblePlanError, SolverError
 from nutriplan.models.plan import PlanOptions
-from nutriplan.models.targets import Targets
+from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning.rules import role_rules, roles_served, slot_rules, weekly_rules
-from nutriplan.planning.solvers import make_solver
+from nutriplan.planning.solvers import make_solver, solver_name
 from nutriplan.resources import data_path
 
 ITEM_COST = 1.0  # every item on the menu costs this much: meals stay simple
@@ -73,7 +73,8 @@ class SolvedWeek:
     supplements: pd.DataFrame  # day, supplement_id, units
     days: list[DayResult]
     seconds: float
-    notes: list[str]
+    notes: list[Note]
+    solver: str
 
 
 @lru_cache(maxsize=1)
@@ -231,7 +232,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     energy_target = targets.nutrients["energy_kcal"].value or (
         (targets.nutrients["energy_kcal"].min + targets.nutrients["energy_kcal"].max) / 2
     )
-    items, supp_rows, results = [], [], []
+    items, supp_rows, results, notes = [], [], [], []
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
         tag_servings: dict[str, tuple[float | None, float | None]] = {}
@@ -248,8 +249,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             fixed_supplement_totals={k: v for k, v in fixed.items() if v},
         )
         remaining = options.time_limit_s - (time.perf_counter() - started)
-        solver = make_solver(options.solver, time_limit_s=max(1.0, remaining / (options.days - day + 1)),
-                             gap_rel=options.gap_rel, highs_options=DAY_MODEL_HIGHS_OPTIONS)
+        solver = day_solver(options, max(1.0, remaining / (options.days - day + 1)), notes)
         result = solve_day(inputs, solver)
         if result.status not in ("optimal", "time_limit_feasible"):
             used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
@@ -267,17 +267,33 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
                 supp_rows.append({"day": day, "supplement_id": supp.at[idx, "supplement_id"], "units": int(units)})
         _advance(state, chosen, result, pairs, tags, needed, supp, fixed)
 
-    notes = []
     if options.minimum_mode == "weekly_average":
-        notes.append(
-            f"Minimums are met on average over the {options.days} days; every day reaches at least "
-            f"{options.daily_floor_share:.0%} of each target."
-        )
+        notes.append(Note(
+            id="plan_weekly_average", source="nutriplan planner",
+            text=(f"Minimums are met on average over the {options.days} days; every day reaches at "
+                  f"least {options.daily_floor_share:.0%} of each target."),
+        ))
     return SolvedWeek(
         eligibility, pd.DataFrame(items, columns=["day", "slot", "food_id", "servings"]),
         pd.DataFrame(supp_rows, columns=["day", "supplement_id", "units"]), results,
-        time.perf_counter() - started, notes,
+        time.perf_counter() - started, notes, solver_name(solver),
     )
+
+
+def day_solver(options: PlanOptions, time_limit_s: float, notes: list[Note]):
+    """Return the solver for a day: the one the options name, or CBC (bundled with PuLP) when
+    HiGHS is asked for but not installed, with a note saying so."""
+    try:
+        return make_solver(options.solver, time_limit_s=time_limit_s, gap_rel=options.gap_rel,
+                           highs_options=DAY_MODEL_HIGHS_OPTIONS)
+    except SolverError:
+        if options.solver != "highs":
+            raise
+        note = Note(id="plan_solver", source="nutriplan planner",
+                    text="HiGHS is not installed (pip install highspy): the plan was solved with CBC instead.")
+        if note not in notes:
+            notes.append(note)
+        return make_solver("cbc", time_limit_s=time_limit_s, gap_rel=options.gap_rel)
 
 
 def _conflict_no_fish() -> Conflict:
