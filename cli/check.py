@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake
+from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, intake_report_to_html
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
 WIDTH = 100
-#: Output formats of ``check`` (an exporter may add more, e.g. html).
-FORMATS = ["table", "json", "csv"]
+#: Output formats of ``check`` (html: one self-contained printable report).
+FORMATS = ["table", "json", "csv", "html"]
 #: Days shown side by side in the per-day table (label 16 + 9 days x 9 columns <= 100).
 DAYS_PER_BLOCK = 9
 
@@ -201,6 +201,8 @@ def check(intake: Path, foods_source: str, energy_window: float, fmt: str, out: 
         text = report.to_json() + "\n"
     elif fmt == "csv":
         text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
+    elif fmt == "html":
+        text = intake_report_to_html(report)
     else:
         text = format_check_table(report)
     emit(text, out)
