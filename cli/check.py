@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, intake_report_to_html
+from nutriplan import clip_text as clip
+from nutriplan import format_amount as num
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
@@ -19,19 +21,6 @@ FORMATS = ["table", "json", "csv", "html"]
 DAYS_PER_BLOCK = 9
 
 
-def num(value: float | None) -> str:
-    """Return ``value`` for a table cell: ``-`` when missing, thousands separated from 100 up,
-    else up to one decimal."""
-    if value is None:
-        return "-"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def clip(text: str, width: int) -> str:
-    """Return ``text`` cut to ``width`` characters (an ellipsis marks a cut)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def wrap(text: str, indent: str = "  ", first: str = "- ") -> list[str]:

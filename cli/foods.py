@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from nutriplan import (
+    clip_text,
     fdc_table_csv,
     food,
     import_fdc,
@@ -92,7 +93,7 @@ def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
     widths[1] = max(20, min(34, budget))
     lines = ["  ".join(h[:w].ljust(w) if i < 2 else h[:w].rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
     for food_id, row in table.iterrows():
-        cells = [str(food_id).ljust(widths[0]), _clip(str(row["name"]), widths[1]).ljust(widths[1])]
+        cells = [str(food_id).ljust(widths[0]), clip_text(str(row["name"]), widths[1]).ljust(widths[1])]
         for column, width in zip(columns, widths[2:]):
             value = row[column]
             text = "-" if pd.isna(value) else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
@@ -101,8 +102,6 @@ def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @foods.command("search")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from nutriplan import DietSolution, read_diet_table, solve_diet
+from nutriplan import DietSolution, clip_text, read_diet_table, solve_diet
 from nutriplan_cli.output import emit
 
 NAME_WIDTH = 36
@@ -104,18 +104,18 @@ def render_table(solution: DietSolution) -> str:
     else:
         lines.append(f"{'food_id':<14} {'name':<{NAME_WIDTH}} {'quantity':>12}")
         for item in solution.items:
-            name = _clip(item.name or "", NAME_WIDTH)
-            lines.append(f"{_clip(item.food_id, 14):<14} {name:<{NAME_WIDTH}} {_num(item.quantity):>12}")
+            name = clip_text(item.name or "", NAME_WIDTH)
+            lines.append(f"{clip_text(item.food_id, 14):<14} {name:<{NAME_WIDTH}} {_num(item.quantity):>12}")
     lines += ["", f"{'column':<30} {'total':>14} {'min':>14} {'max':>14}"]
     bounds = {b.nutrient: b for b in solution.bounds}
     for column, total in solution.totals.items():
         bound = bounds.get(column)
         low = _num(bound.min) if bound and bound.min is not None else "-"
         high = _num(bound.max) if bound and bound.max is not None else "-"
-        lines.append(f"{_clip(column, 30):<30} {_num(total):>14} {low:>14} {high:>14}")
+        lines.append(f"{clip_text(column, 30):<30} {_num(total):>14} {low:>14} {high:>14}")
     for group, limit in solution.group_limits.items():
         total = _num(solution.group_totals.get(group, 0.0))
-        lines.append(f"{_clip('units of group ' + group, 30):<30} {total:>14} {'-':>14} {_num(limit):>14}")
+        lines.append(f"{clip_text('units of group ' + group, 30):<30} {total:>14} {'-':>14} {_num(limit):>14}")
     return "\n".join(lines) + "\n"
 
 
@@ -124,5 +124,3 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

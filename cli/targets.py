@@ -7,21 +7,13 @@ from pathlib import Path
 
 import click
 
-from nutriplan import Targets, nutrient_table, targets_for
+from nutriplan import Targets, format_amount, nutrient_table, targets_for
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
 WIDTH = 100
 
 
-def _num(value: float | None) -> str:
-    """Return ``value`` for a table cell: ``-`` when missing, whole numbers above 100, else one
-    decimal with trailing zeros dropped."""
-    if value is None:
-        return "-"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _wrap(text: str, indent: str = "  ", first: str = "- ") -> list[str]:
@@ -33,7 +25,7 @@ def _detail(target, window: float) -> str:
     """Return the short "Detail" cell of a nutrient row (the full text is in JSON's ``note``)."""
     if target.key == "energy_kcal":
         what = "EER" if target.kind == "EER" else "profile energy"
-        return f"{what} {_num(target.value)} kcal +-{window:.0%}"
+        return f"{what} {format_amount(target.value)} kcal +-{window:.0%}"
     if target.kind == "repletion":
         return "raised for 25(OH)D (repletion)"
     if target.kind == "override":
@@ -82,7 +74,7 @@ def format_targets_table(targets: Targets) -> str:
         if target.max is not None and target.max_source and target.max_source != target.source:
             refs += ref(target.max_source)
         detail = _detail(target, targets.energy_window)
-        row = (f"{label:<20}{_num(target.min):>9}{_num(target.max):>9}  {target.unit:<5}"
+        row = (f"{label:<20}{format_amount(target.min):>9}{format_amount(target.max):>9}  {target.unit:<5}"
                f"{target.kind or '':<11}{max_is:<15}{refs:<8}")
         lines.append((row + detail)[:WIDTH])
     lines += ["", "Energy shares (percent of the day's energy)"]
@@ -92,7 +84,7 @@ def format_targets_table(targets: Targets) -> str:
         span = f"below {high:g}%" if low == 0 else f"{low:g}-{high:g}%"
         lines.append(f"  {label:<18}{span:>14}  {share.kind:<6}{ref(share.source)}")
     if targets.supplement_intake:
-        taken = ", ".join(f"{k} {_num(v)}" for k, v in targets.supplement_intake.items())
+        taken = ", ".join(f"{k} {format_amount(v)}" for k, v in targets.supplement_intake.items())
         lines += ["", f"Supplements already taken (per day): {taken}"]
     if targets.notes:
         lines += ["", "Notes"]

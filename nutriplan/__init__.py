@@ -99,6 +99,8 @@ __all__ += [
 ]
 
 from nutriplan.export import (  # noqa: E402
+    clip_text,
+    format_amount,
     intake_report_to_html,
     plan_to_csv,
     plan_to_dataframe,
@@ -110,7 +112,7 @@ from nutriplan.export import (  # noqa: E402
 )
 
 __all__ += [
-    "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
+    "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
     "plan_to_json", "plan_to_markdown", "plan_to_table",
 ]
 

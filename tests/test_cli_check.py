@@ -109,7 +109,7 @@ def test_usage_errors(run):
     assert "Error: missing option --age and --sex (or give --profile FILE)" in result.stderr
     result = run(FIXTURES / "week.csv", *WHO, "--format", "xml")
     assert result.exit_code == 2
-    assert "Invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv'." in result.stderr
+    assert "Invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv', 'html'." in result.stderr
     result = run(FIXTURES / "week.csv", "--age", "0.5", "--sex", "female")
     assert result.exit_code == 2 and "Error: age_years: 0.5 is under 1 year" in result.stderr
     result = run(FIXTURES / "week.csv", *WHO, "--foods", "nosuch")

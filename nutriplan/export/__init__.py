@@ -6,11 +6,12 @@
 ``intake_report_to_html`` (one self-contained HTML file each: inline CSS and SVG, no network).
 """
 
+from nutriplan.export.common import clip_text, format_amount
 from nutriplan.export.data import plan_to_csv, plan_to_dataframe, plan_to_dict, plan_to_json
 from nutriplan.export.html_report import intake_report_to_html, plan_to_html
 from nutriplan.export.text import plan_to_markdown, plan_to_table
 
 __all__ = [
-    "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
+    "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
     "plan_to_json", "plan_to_markdown", "plan_to_table",
 ]

@@ -13,14 +13,19 @@ KEY_NUTRIENTS = ["vitamin_d_iu", "calcium_mg", "magnesium_mg", "energy_kcal", "p
                  "sodium_mg", "potassium_mg"]
 
 
-def num(value: float | None) -> str:
-    """Return ``value`` for display: ``-`` when missing, thousands separated and whole from 100
-    up, otherwise up to one decimal (trailing zeros dropped)."""
+def format_amount(value: float | None) -> str:
+    """Return an amount for display: ``-`` when missing, thousands separated and whole from 100
+    up (``1,366``), otherwise up to one decimal with trailing zeros dropped (``25.9``, ``46``)."""
     if value is None:
         return "-"
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def clip_text(text: str, width: int) -> str:
+    """Return ``text`` cut to at most ``width`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def servings_text(servings: float) -> str:
@@ -104,14 +109,14 @@ def max_text(n: DayNutrient) -> str:
     kind = n.max_kind or "max"
     if n.max_scope == "supplements":
         kind += ", suppl. only"
-    return f"{num(n.max)} ({kind})"
+    return f"{format_amount(n.max)} ({kind})"
 
 
 def min_text(n: DayNutrient) -> str:
     """Return the target (minimum) of a nutrient as text, e.g. ``1,200 (RDA)``."""
     if n.min is None:
         return "-"
-    return f"{num(n.min)} ({n.min_kind})" if n.min_kind else num(n.min)
+    return f"{format_amount(n.min)} ({n.min_kind})" if n.min_kind else format_amount(n.min)
 
 
 def shopping_groups(plan: MealPlan) -> dict[str, list]:
@@ -127,11 +132,11 @@ def supplement_text(s) -> str:
     """Return what a day supplement gives, e.g. ``2 x Vitamin D3 1000 IU: vitamin D 2,000 IU``."""
     parts = []
     if s.vitamin_d_iu:
-        parts.append(f"vitamin D {num(s.vitamin_d_iu)} IU")
+        parts.append(f"vitamin D {format_amount(s.vitamin_d_iu)} IU")
     if s.calcium_mg:
-        parts.append(f"calcium {num(s.calcium_mg)} mg")
+        parts.append(f"calcium {format_amount(s.calcium_mg)} mg")
     if s.magnesium_mg:
-        parts.append(f"magnesium {num(s.magnesium_mg)} mg")
+        parts.append(f"magnesium {format_amount(s.magnesium_mg)} mg")
     return f"{s.units} x {s.name}" + (f": {', '.join(parts)}" if parts else "")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from nutriplan.export.common import (
-    KEY_NUTRIENTS, day_nutrients, max_text, min_text, num, options_text, portion_text,
+    KEY_NUTRIENTS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups, supplement_text, who,
 )
 from nutriplan.models.plan import MealPlan
@@ -78,21 +78,21 @@ def bar_chart_svg(key: str, label: str, unit: str, bars: list[tuple[str, float |
             continue
         w = max(x(value) - left, 0.5)
         parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                     f'fill="{_COLOURS.get(status, "#7a8699")}"><title>{_e(day)}: {num(value)} {_e(unit)} '
+                     f'fill="{_COLOURS.get(status, "#7a8699")}"><title>{_e(day)}: {format_amount(value)} {_e(unit)} '
                      f'({_e(_WORD.get(status, status))})</title></rect>')
         parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}" font-size="11" class="value" '
-                     f'data-nutrient="{_e(key)}" data-day="{_e(day)}">{num(value)}</text>')
+                     f'data-nutrient="{_e(key)}" data-day="{_e(day)}">{format_amount(value)}</text>')
     bottom = top + len(bars) * (bar_h + gap)
     if minimum is not None:
         parts.append(f'<line x1="{x(minimum):.1f}" y1="{top - 4}" x2="{x(minimum):.1f}" y2="{bottom}" '
                      f'stroke="#1e7b34" stroke-width="2" stroke-dasharray="4 3"/>')
         parts.append(f'<text x="{x(minimum):.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle" '
-                     f'fill="#1e7b34">target {num(minimum)}</text>')
+                     f'fill="#1e7b34">target {format_amount(minimum)}</text>')
     if maximum is not None and max_applies:
         parts.append(f'<line x1="{x(maximum):.1f}" y1="{top - 4}" x2="{x(maximum):.1f}" y2="{bottom}" '
                      f'stroke="#b3261e" stroke-width="2"/>')
         parts.append(f'<text x="{x(maximum):.1f}" y="{bottom + 23}" font-size="10" text-anchor="middle" '
-                     f'fill="#b3261e">max {num(maximum)}</text>')
+                     f'fill="#b3261e">max {format_amount(maximum)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -153,7 +153,7 @@ def plan_to_html(plan: MealPlan) -> str:
                             max_applies=first.max_scope == "total")
         caption = f"target {min_text(first)}, maximum {max_text(first)}"
         if first.max_scope == "supplements" and first.max is not None:
-            taken = ", ".join(f"day {d.day}: {num(per_day[d.day][key].counted)}" for d in plan.days)
+            taken = ", ".join(f"day {d.day}: {format_amount(per_day[d.day][key].counted)}" for d in plan.days)
             caption += f"; from supplements {taken} {first.unit}"
         charts.append(f'<div class="chart"><h3>{_e(first.label)} ({_e(first.unit)}/day)</h3>{svg}'
                       f'<div class="src">{_e(caption)}</div></div>')
@@ -167,7 +167,7 @@ def plan_to_html(plan: MealPlan) -> str:
         first = per_day[plan.days[0].day][key]
         cells = "".join(
             f'<td class="n {_CLASS[per_day[d.day][key].status]}" data-nutrient="{_e(key)}" '
-            f'data-day="{d.day}">{num(per_day[d.day][key].total)}</td>' for d in plan.days)
+            f'data-day="{d.day}">{format_amount(per_day[d.day][key].total)}</td>' for d in plan.days)
         rows.append(f"<tr><th>{_e(first.label)} ({_e(first.unit)})</th>{cells}"
                     f'<td class="n">{_e(min_text(first))}</td><td class="n">{_e(max_text(first))}</td></tr>')
     body.append(f'<table class="totals"><thead><tr><th>Nutrient</th>{head}<th>Target</th><th>Maximum</th>'
@@ -230,14 +230,14 @@ def intake_report_to_html(report) -> str:
                 "</div></section>")
     rows = []
     for s in report.average.nutrients.values():
-        maximum = "-" if s.max is None else f"{num(s.max)} ({s.max_kind or 'max'}"
+        maximum = "-" if s.max is None else f"{format_amount(s.max)} ({s.max_kind or 'max'}"
         if s.max is not None:
             maximum += ", suppl. only)" if s.max_scope == "supplements" else ")"
         pct = f"{s.pct_of_target:.0f}%" if s.pct_of_target is not None else "-"
         css = _CLASS.get(_REPORT_STATUS.get(s.status, "no target"), "")
-        total = num(s.total) + ("" if s.complete else " (at least)")
+        total = format_amount(s.total) + ("" if s.complete else " (at least)")
         rows.append(f'<tr><th>{_e(s.label)} ({_e(s.unit)})</th><td class="n" data-nutrient="{_e(s.key)}" '
-                    f'data-day="average">{_e(total)}</td><td class="n">{num(s.min)}</td><td class="n">'
+                    f'data-day="average">{_e(total)}</td><td class="n">{format_amount(s.min)}</td><td class="n">'
                     f'{_e(maximum)}</td><td class="n">{pct}</td><td class="{css}">{_e(s.status)}</td></tr>')
     body.append("<section><h2>Average per day</h2><table><thead><tr><th>Nutrient</th><th>Intake</th>"
                 "<th>Target</th><th>Maximum</th><th>% of target</th><th>Status</th></tr></thead>"
@@ -246,10 +246,10 @@ def intake_report_to_html(report) -> str:
     for s in report.average.nutrients.values():
         if s.status == "adequate" or not s.contributors:
             continue
-        what = (f"short by {num(s.shortfall)} {s.unit}" if s.shortfall is not None
-                else f"over by {num(s.excess)} {s.unit}" if s.excess is not None else s.status)
+        what = (f"short by {format_amount(s.shortfall)} {s.unit}" if s.shortfall is not None
+                else f"over by {format_amount(s.excess)} {s.unit}" if s.excess is not None else s.status)
         sources = "".join(
-            f"<li>{_e(c.name)}: {num(c.amount)} {_e(s.unit)}"
+            f"<li>{_e(c.name)}: {format_amount(c.amount)} {_e(s.unit)}"
             + (f" ({c.share:.0%})" if c.share is not None else "")
             + (f' <strong class="high">limit: {_e(", ".join(c.limit_categories))}</strong>'
                if c.limit_categories else "") + "</li>"
@@ -264,7 +264,7 @@ def intake_report_to_html(report) -> str:
     body.append("<section><h2>Food log</h2><table><thead><tr><th>Day</th><th>Food</th><th>Amount</th>"
                 f"</tr></thead><tbody>{log_rows}</tbody></table></section>")
     if report.supplement_intake:
-        taken = ", ".join(f"{k} {num(v)}" for k, v in report.supplement_intake.items())
+        taken = ", ".join(f"{k} {format_amount(v)}" for k, v in report.supplement_intake.items())
         body.append(f"<section><h2>Supplements already taken</h2><p>{_e(taken)} per day (counted in the "
                     "totals)</p></section>")
     body += _notes(report.notes)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import textwrap
 
 from nutriplan.export.common import (
-    day_nutrients, max_text, min_text, num, options_text, portion_text, shopping_groups,
+    clip_text, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
+    shopping_groups,
     supplement_text, who,
 )
 from nutriplan.models.plan import MealPlan
@@ -42,7 +43,7 @@ def plan_to_markdown(plan: MealPlan) -> str:
             lines.append("")
         lines += ["| Nutrient | Total | Target | Maximum | Status |", "|---|---:|---:|---:|---|"]
         for n in day_nutrients(plan, day):
-            lines.append(f"| {n.label} ({n.unit}) | {num(n.total)} | {min_text(n)} | {max_text(n)} "
+            lines.append(f"| {n.label} ({n.unit}) | {format_amount(n.total)} | {min_text(n)} | {max_text(n)} "
                          f"| {_STATUS_MARK[n.status]} |")
         lines.append("")
     average = plan.weekly.get("average", {})
@@ -51,7 +52,7 @@ def plan_to_markdown(plan: MealPlan) -> str:
                   "| Nutrient | Average | Target | Maximum |", "|---|---:|---:|---:|"]
         first = day_nutrients(plan, plan.days[0]) if plan.days else []
         for n in first:
-            lines.append(f"| {n.label} ({n.unit}) | {num(average.get(n.key))} | {min_text(n)} "
+            lines.append(f"| {n.label} ({n.unit}) | {format_amount(average.get(n.key))} | {min_text(n)} "
                          f"| {max_text(n)} |")
         lines.append("")
     lines += ["## Shopping list", ""]
@@ -68,7 +69,7 @@ def plan_to_markdown(plan: MealPlan) -> str:
         lines.append("None added by the plan.")
     lines.append("")
     if plan.targets.supplement_intake:
-        taken = ", ".join(f"{k} {num(v)}" for k, v in plan.targets.supplement_intake.items())
+        taken = ", ".join(f"{k} {format_amount(v)}" for k, v in plan.targets.supplement_intake.items())
         lines += [f"Supplements already taken (per day, counted in the totals): {taken}", ""]
     if plan.notes:
         lines += ["## Notes", ""]
@@ -85,15 +86,11 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
                          break_on_hyphens=False)
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def plan_to_table(plan: MealPlan) -> str:
     """Return ``plan`` as terminal text, every line at most 100 columns: per day the meals (item,
     portion in household measure), supplements and a compact line of key nutrients against
     target; then the shopping list, supplements, notes and the solver's report."""
-    lines = [_clip(f"Meal plan for {who(plan)}", WIDTH), _clip(options_text(plan), WIDTH)]
+    lines = [clip_text(f"Meal plan for {who(plan)}", WIDTH), clip_text(options_text(plan), WIDTH)]
     for flag in plan.targets.overrides:
         lines += _wrap(f"OVERRIDE: {flag}", "")
     for day in plan.days:
@@ -104,26 +101,26 @@ def plan_to_table(plan: MealPlan) -> str:
                 portion = portion_text(item)
                 name_width = WIDTH - 11 - len(portion) - 2
                 if name_width < 24:
-                    portion = _clip(portion, WIDTH - 11 - 26)
+                    portion = clip_text(portion, WIDTH - 11 - 26)
                     name_width = WIDTH - 11 - len(portion) - 2
-                lines.append(f"{slot:<11}{_clip(item.name, name_width):<{name_width}}  {portion}")
+                lines.append(f"{slot:<11}{clip_text(item.name, name_width):<{name_width}}  {portion}")
         for sup in day.supplements:
-            lines.append(_clip(f"{'supplement':<11}{supplement_text(sup)}", WIDTH))
+            lines.append(clip_text(f"{'supplement':<11}{supplement_text(sup)}", WIDTH))
         lines.append("")
         lines.append(f"  {'Nutrient':<16}{'Total':>9}  {'Target':>20}  {'Maximum':>26}  Status")
         for n in day_nutrients(plan, day):
             label = f"{n.label} ({n.unit})"
-            lines.append(f"  {_clip(label, 16):<16}{num(n.total):>9}  {_clip(min_text(n), 20):>20}  "
-                         f"{_clip(max_text(n), 26):>26}  {_STATUS_MARK[n.status]}")
+            lines.append(f"  {clip_text(label, 16):<16}{format_amount(n.total):>9}  {clip_text(min_text(n), 20):>20}  "
+                         f"{clip_text(max_text(n), 26):>26}  {_STATUS_MARK[n.status]}")
     lines += ["", "Shopping list", "-" * WIDTH]
     for group, items in shopping_groups(plan).items():
-        lines.append(_clip(group, WIDTH))
+        lines.append(clip_text(group, WIDTH))
         for item in items:
             measure = f"{item.servings:g} x {item.household}" if item.household else f"{item.servings:g} servings"
             amount = f"{item.grams:,.0f} g"
-            lines.append(f"  {_clip(item.name, 50):<50}{amount:>10}  {_clip(measure, 36)}")
+            lines.append(f"  {clip_text(item.name, 50):<50}{amount:>10}  {clip_text(measure, 36)}")
     lines += ["", "Supplements"]
-    lines += [_clip(f"  {supplement_text(s)}", WIDTH) for s in plan.supplements] or ["  none added"]
+    lines += [clip_text(f"  {supplement_text(s)}", WIDTH) for s in plan.supplements] or ["  none added"]
     if plan.notes:
         lines += ["", "Notes"]
         for note in plan.notes:
