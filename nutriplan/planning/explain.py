@@ -102,8 +102,10 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
         target = _bound_value(inputs, kind, key)
         best = target - slack
         details.update(target=target, achievable=best)
-        message = (f"{_label(key)}: the allowed foods give at most {_fmt(best, key)}/day "
-                   f"(target {_fmt(target, key)})")
+        best_text, target_text = _fmt(best, key), _fmt(target, key)
+        if best_text == target_text:  # a shortfall smaller than the display rounding
+            best_text = f"{best:,.1f} {unit_of(key)}"
+        message = f"{_label(key)}: the allowed foods give at most {best_text}/day (target {target_text})"
         helps = []
         rich = helpful_foods(key, eligibility, foods)
         if rich:
