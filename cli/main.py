@@ -60,3 +60,7 @@ from nutriplan_cli.recommend import recommend  # noqa: E402
 
 cli.add_command(check)
 cli.add_command(recommend)
+
+from nutriplan_cli.batch import batch  # noqa: E402
+
+cli.add_command(batch)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
+
+from nutriplan import write_text_atomically
 
 
 def emit(text: str, out: Path | None = None) -> None:
@@ -20,15 +20,8 @@ def emit(text: str, out: Path | None = None) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    """Write ``text`` to ``path`` atomically; a missing folder is a usage error of ``--out``."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise click.BadParameter(f"folder {str(folder)!r} does not exist", param_hint="'--out'")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, text)

@@ -7,33 +7,17 @@ from pathlib import Path
 
 import click
 
-from nutriplan import (
-    PlanOptions, food_vocabulary, plan_to_csv, plan_to_html, plan_to_json, plan_to_markdown,
-    plan_to_table, plan_week,
-)
+from nutriplan import PLAN_FORMATS, PlanOptions, food_vocabulary, plan_week, render_plan
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
 #: Output formats of ``plan``.
-FORMATS = ["table", "json", "csv", "markdown", "html"]
+FORMATS = list(PLAN_FORMATS)
 
 
 def _allergens() -> list[str]:
     """Return the allergen names of ``vocabulary.csv``."""
     return food_vocabulary("allergen")["value"].tolist()
-
-
-def render_plan(plan, fmt: str) -> str:
-    """Return ``plan`` rendered in ``fmt`` (one of ``FORMATS``)."""
-    if fmt == "json":
-        return plan_to_json(plan) + "\n"
-    if fmt == "csv":
-        return plan_to_csv(plan)
-    if fmt == "markdown":
-        return plan_to_markdown(plan)
-    if fmt == "html":
-        return plan_to_html(plan)
-    return plan_to_table(plan)
 
 
 @click.command()

@@ -99,6 +99,7 @@ __all__ += [
 ]
 
 from nutriplan.export import (  # noqa: E402
+    PLAN_FORMATS,
     clip_text,
     format_amount,
     intake_report_to_html,
@@ -109,11 +110,14 @@ from nutriplan.export import (  # noqa: E402
     plan_to_json,
     plan_to_markdown,
     plan_to_table,
+    render_plan,
 )
+from nutriplan.textfile import write_text_atomically  # noqa: E402
 
 __all__ += [
-    "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
-    "plan_to_json", "plan_to_markdown", "plan_to_table",
+    "PLAN_FORMATS", "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv",
+    "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
+    "plan_to_table", "render_plan", "write_text_atomically",
 ]
 
 # --- tools (issue 5): add imports and __all__ entries below this line ---
@@ -138,3 +142,8 @@ __all__ += [
     "NutrientRecommendations", "NutrientStatus", "Recommendation", "RecommendationReport",
     "check_intake", "nutrient_status", "read_intake", "recommend_foods", "recommend_for_intake",
 ]
+
+from nutriplan.batch import plan_batch, read_clients  # noqa: E402
+from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
+
+__all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]

@@ -1,7 +1,10 @@
-"""Reading a user's text file (a food table, a food log) with one set of clear errors."""
+"""Reading a user's text file (a food table, a food log) with one set of clear errors, and
+writing an output file atomically."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from nutriplan.errors import FoodTableError, Problem
@@ -24,3 +27,27 @@ def read_user_text(path: str | Path, empty_hint: str) -> str:
     if not text.strip():
         raise FoodTableError(source, [Problem(None, None, f"the file is empty ({empty_hint})")])
     return text
+
+
+def new_file_mode() -> int:
+    """Return the permission bits of a new file under the process umask (``mkstemp``'s temporary
+    files are private, 0o600; an output file should be as readable as any other new file)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_text_atomically(path: str | Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder renamed
+    over it, so a reader never sees a half-written file and a failure leaves none behind. The
+    file gets permission bits ``mode`` (default: those of a new file under the umask)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, new_file_mode() if mode is None else mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -22,7 +22,7 @@ COMMANDS = list(_commands(cli))
 def test_the_cli_has_the_commands_the_issues_name():
     names = {" ".join(path) for path, _ in COMMANDS}
     assert {"foods search", "foods show", "foods top", "foods import-fdc", "targets", "plan", "solve",
-            "check", "recommend"} <= names
+            "check", "recommend", "batch"} <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])

@@ -11,7 +11,21 @@ from nutriplan.export.data import plan_to_csv, plan_to_dataframe, plan_to_dict, 
 from nutriplan.export.html_report import intake_report_to_html, plan_to_html
 from nutriplan.export.text import plan_to_markdown, plan_to_table
 
+#: Formats ``render_plan`` writes.
+PLAN_FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+def render_plan(plan, fmt: str) -> str:
+    """Return ``plan`` as text in ``fmt``, one of ``PLAN_FORMATS`` (json ends with a newline)."""
+    renderers = {"table": plan_to_table, "json": lambda p: plan_to_json(p) + "\n", "csv": plan_to_csv,
+                 "markdown": plan_to_markdown, "html": plan_to_html}
+    if fmt not in renderers:
+        raise ValueError(f"unknown plan format {fmt!r}; use one of {', '.join(PLAN_FORMATS)}")
+    return renderers[fmt](plan)
+
+
 __all__ = [
+    "PLAN_FORMATS", "render_plan",
     "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
     "plan_to_json", "plan_to_markdown", "plan_to_table",
 ]
