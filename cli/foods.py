@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from nutriplan import (
     clip_text,
     fdc_table_csv,
     food,
+    food_records,
     import_fdc,
     load_foods,
     nutrient_keys,
@@ -47,31 +47,9 @@ def foods() -> None:
     """
 
 
-def _records(table: pd.DataFrame, extra: list[str] | None = None) -> list[dict]:
-    """Return JSON-ready objects: food_id, name, serving, tags and every nutrient column."""
-    nutrient_cols = [c for c in table.columns if c in (*nutrient_keys(), "vitamin_d_mcg")] + (extra or [])
-    records = []
-    for food_id, row in table.iterrows():
-        item: dict[str, object] = {"food_id": food_id}
-        for column in (*IDENTITY, *LISTS, "vegan", "vegetarian", "pescatarian", *nutrient_cols):
-            if column not in table.columns:
-                continue
-            value = row[column]
-            if isinstance(value, tuple):
-                item[column] = list(value)
-            elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                item[column] = None
-            elif hasattr(value, "item"):
-                item[column] = value.item()
-            else:
-                item[column] = value
-        records.append(item)
-    return records
-
-
 def _format(table: pd.DataFrame, fmt: str, extra: list[str] | None = None) -> str:
     if fmt == "json":
-        return json.dumps(_records(table, extra), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(food_records(table, extra), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         frame = table.copy()
         for column in LISTS:

@@ -39,6 +39,7 @@ from nutriplan.fdc import fdc_table_csv, import_fdc  # noqa: E402
 from nutriplan.foods import (  # noqa: E402
     food,
     food_categories,
+    food_records,
     food_vocabulary,
     load_foods,
     nutrient_columns,
@@ -48,7 +49,7 @@ from nutriplan.foods import (  # noqa: E402
 )
 
 __all__ += [
-    "fdc_table_csv", "food", "food_categories", "food_vocabulary", "import_fdc", "load_foods",
+    "fdc_table_csv", "food", "food_categories", "food_records", "food_vocabulary", "import_fdc", "load_foods",
     "nutrient_columns", "read_food_csv", "search_foods", "top_foods",
 ]
 

@@ -335,20 +335,38 @@ def food(food_id: str, foods: pd.DataFrame | str | Path | None = None) -> Food:
     return row_to_food(key, table.loc[key])
 
 
+def json_value(value: object) -> object:
+    """Return a table cell as a plain JSON value: NaN/NA become ``None``, tuples lists, numpy
+    scalars Python numbers."""
+    if isinstance(value, tuple):
+        return list(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+#: The columns ``food_records`` puts before the nutrients, in order.
+RECORD_COLUMNS = ("name", "food_group", "serving_g", "household", "serving_label", "role",
+                  "slots", "allergens", "tags", "vegan", "vegetarian", "pescatarian")
+
+
+def food_records(table: pd.DataFrame, extra: list[str] | None = None) -> list[dict]:
+    """Return one JSON-ready dict per food of ``table``: ``food_id``, ``RECORD_COLUMNS`` (those
+    present), every nutrient column (per 100 g) and the ``extra`` columns; unknown values None."""
+    nutrients = [c for c in table.columns if c in (*nutrient_keys(), "vitamin_d_mcg")] + list(extra or [])
+    columns = [c for c in (*RECORD_COLUMNS, *nutrients) if c in table.columns]
+    return [
+        {"food_id": food_id, **{column: json_value(row[column]) for column in columns}}
+        for food_id, row in table.iterrows()
+    ]
+
+
 def row_to_food(food_id: str, row: pd.Series) -> Food:
     """Return the ``Food`` model of one table row (NaN/NA become ``None``, tuples lists)."""
     data: dict[str, object] = {"food_id": food_id}
     for column, value in row.items():
-        if str(column).startswith(("slot_", "tag_", "allergen_")):
-            continue
-        if isinstance(value, tuple):
-            data[column] = list(value)
-        elif value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            data[column] = None
-        elif hasattr(value, "item"):
-            data[column] = value.item()
-        else:
-            data[column] = value
+        if not str(column).startswith(("slot_", "tag_", "allergen_")):
+            data[column] = json_value(value)
     data["staple"] = bool(data.get("staple") or False)
     for column in ("slots", "tags"):
         if data.get(column) is None:
