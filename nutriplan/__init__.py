@@ -49,8 +49,8 @@ from nutriplan.foods import (  # noqa: E402
 )
 
 __all__ += [
-    "fdc_table_csv", "food", "food_categories", "food_records", "food_vocabulary", "import_fdc", "load_foods",
-    "nutrient_columns", "read_food_csv", "search_foods", "top_foods",
+    "fdc_table_csv", "food", "food_categories", "food_records", "food_vocabulary", "import_fdc",
+    "load_foods", "nutrient_columns", "read_food_csv", "search_foods", "top_foods",
 ]
 
 # --- targets (issue 3): add imports and __all__ entries below this line ---
