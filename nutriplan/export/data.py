@@ -13,7 +13,8 @@ ITEM_COLUMNS = ["day", "slot", "food_id", "name", "servings", "grams", "househol
 
 
 def plan_to_dict(plan: MealPlan) -> dict:
-    """Return ``plan`` as a JSON-ready dict in the issue's shape: ``{"profile", "targets", "days":
+    """Return ``plan`` as a JSON-ready dict in the issue's shape (plus ``options``, so a plan can
+    be reproduced from its JSON): ``{"profile", "targets", "options", "days":
     [{"day", "meals": [{"slot", "items": [{"food_id", "name", "servings", "grams",
     "household"}]}], "supplements", "totals"}], "weekly", "shopping_list", "supplements",
     "notes", "solver"}``. Amounts are per day in the units named by the keys (``grams`` in g,
@@ -21,6 +22,7 @@ def plan_to_dict(plan: MealPlan) -> dict:
     return {
         "profile": plan.profile.model_dump(mode="json", exclude_none=True),
         "targets": plan.targets.to_json_dict(),
+        "options": plan.options.model_dump(mode="json"),
         "days": [day.model_dump(mode="json") for day in plan.days],
         "weekly": {kind: dict(values) for kind, values in plan.weekly.items()},
         "shopping_list": [item.model_dump(mode="json") for item in plan.shopping_list],

@@ -67,7 +67,6 @@ class DayInputs:
 
     day: int
     pairs: pd.DataFrame
-    nutrients: list[str]
     bounds: list[Bound]
     shares: list[EnergyShareBound]
     slot_rules: list[SlotRule]

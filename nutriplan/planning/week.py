@@ -198,7 +198,7 @@ def due_by_day(servings_per_week: float, days: int) -> list[float]:
     return [float(sum(1 for due in due_days if due <= day)) for day in range(1, days + 1)]
 
 
-def supplement_table(supplements: list, nutrients: list[str]) -> pd.DataFrame:
+def supplement_table(supplements: list) -> pd.DataFrame:
     """Return the supplement catalogue as a table with an objective cost per unit: dearer for
     bigger doses, so the smallest supplement that closes a gap is chosen."""
     rows = []
@@ -222,7 +222,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     week_min, week_max = weekly_tag_rules(options)
     tags = sorted(set(week_min) | set(week_max))
     pairs_all = shortlist(menu_pairs(eligibility.foods, options, needed, tags), bounds)
-    supp = supplement_table(supplements, needed) if options.allow_supplements else None
+    supp = supplement_table(supplements) if options.allow_supplements else None
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
@@ -242,7 +242,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             tag_servings[tag] = (lo, hi)
         day_bounds = _bounds_for_day(bounds, state, day, options)
         inputs = DayInputs(
-            day=day, pairs=pairs, nutrients=needed, bounds=day_bounds, shares=shares,
+            day=day, pairs=pairs, bounds=day_bounds, shares=shares,
             slot_rules=slot_rules(options.slots), role_rules=role_rules(options.slots),
             portion_step=options.portion_step, energy_target_kcal=energy_target,
             tag_servings=tag_servings, supplements=supp,
@@ -265,7 +265,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         if supp is not None:
             for idx, units in result.supplement_units[result.supplement_units > 0].items():
                 supp_rows.append({"day": day, "supplement_id": supp.at[idx, "supplement_id"], "units": int(units)})
-        _advance(state, chosen, result, pairs, tags, needed, supp, fixed)
+        _advance(state, chosen, result, tags, needed, supp, fixed)
 
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
@@ -337,7 +337,10 @@ def _bounds_for_day(bounds: list[Bound], state: WeekState, day: int, options: Pl
     return last
 
 
-def _advance(state, chosen, result, pairs, tags, needed, supp, fixed) -> None:
+def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: list[str],
+             needed: list[str], supp: pd.DataFrame | None, fixed: dict[str, float]) -> None:
+    """Record a solved day in ``state``: days each food was served, yesterday's foods and dinner
+    protein, category servings so far and cumulative nutrient totals (food plus supplements)."""
     servings = result.servings[chosen.index]
     for food_id in set(chosen["food_id"]):
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
