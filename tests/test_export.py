@@ -92,3 +92,9 @@ def test_golden_files(plan, name, render):
     assert normalise(render(plan)).rstrip("\n") == normalise(expected).rstrip("\n"), (
         f"{name} changed: if on purpose, run python tests/golden/regenerate.py and review the diff"
     )
+
+
+def test_html_escapes_user_text(plan):
+    named = plan.model_copy(update={"profile": plan.profile.model_copy(update={"name": "<Ann & Bo>"})})
+    html = n.plan_to_html(named)
+    assert "&lt;Ann &amp; Bo&gt;" in html and "<Ann & Bo>" not in html
