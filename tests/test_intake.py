@@ -22,23 +22,11 @@ from nutriplan import (
     read_intake,
     targets_for,
 )
-from nutriplan.resources import data_path
+from conftest import per100
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 TARGET_KEYS = ["energy_kcal", "protein_g", "fiber_g", "vitamin_d_iu", "calcium_mg", "magnesium_mg",
                "phosphorus_mg", "potassium_mg", "sodium_mg"]
-
-
-@pytest.fixture(scope="session")
-def raw_foods() -> dict[str, dict[str, str]]:
-    """The bundled curated table read with the csv module (not through nutriplan's loader)."""
-    with open(data_path("curated_foods.csv"), newline="", encoding="utf-8") as handle:
-        return {row["food_id"]: row for row in csv.DictReader(handle)}
-
-
-def per100(raw, food_id: str, key: str) -> float:
-    text = raw[food_id][key]
-    return math.nan if text == "" else float(text)
 
 
 def raw_log(raw, path: Path) -> list[tuple[int, str, float]]:

@@ -4,29 +4,16 @@ maximum still holds on every logged day (recomputed from the raw curated CSV).""
 
 from __future__ import annotations
 
-import csv
-import math
 from pathlib import Path
 
 import pytest
 
 from nutriplan import InputError, make_profile, recommend_foods, recommend_for_intake
-from nutriplan.resources import data_path
+from conftest import per100
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 LIMIT_CATEGORIES = {"fatty_red_meat", "processed_meat", "full_fat_dairy", "trans_fat_fried", "sugary_drinks",
                     "alcohol"}
-
-
-@pytest.fixture(scope="session")
-def raw_foods() -> dict[str, dict[str, str]]:
-    with open(data_path("curated_foods.csv"), newline="", encoding="utf-8") as handle:
-        return {row["food_id"]: row for row in csv.DictReader(handle)}
-
-
-def value(raw, food_id: str, key: str) -> float:
-    text = raw[food_id][key]
-    return math.nan if text == "" else float(text)
 
 
 @pytest.mark.parametrize("diet", ["omnivore", "vegan"])
@@ -43,9 +30,9 @@ def test_limit_foods_never_first_and_diet_respected(nutrient, per, diet, raw_foo
         assert all(raw_foods[i.food_id]["vegan"] == "true" for i in items)
     assert [i.rank for i in items] == list(range(1, len(items) + 1))
     for item in items:  # the ranking value recomputed from the raw table
-        per100 = value(raw_foods, item.food_id, nutrient)
-        expected = (per100 * float(raw_foods[item.food_id]["serving_g"]) / 100 if per == "serving"
-                    else per100 / float(raw_foods[item.food_id]["energy_kcal"]) * 100)
+        amount = per100(raw_foods, item.food_id, nutrient)
+        expected = (amount * float(raw_foods[item.food_id]["serving_g"]) / 100 if per == "serving"
+                    else amount / float(raw_foods[item.food_id]["energy_kcal"]) * 100)
         assert item.value == pytest.approx(expected) and item.value > 0
     order = ["recommended", "good source", "other", "limit"]
     keys = [(order.index(i.tier), -i.value) for i in items]
@@ -59,7 +46,7 @@ def test_vitamin_d_ranking_prefers_recommend_categories(raw_foods):
     assert all(i.tier == "recommended" and i.recommend_categories for i in group.items)
     assert group.items[0].food_id == "15087"  # canned sockeye salmon: 860 IU/100 g x 85 g = 731
     assert group.items[0].amount_per_serving == pytest.approx(
-        value(raw_foods, "15087", "vitamin_d_iu") * float(raw_foods["15087"]["serving_g"]) / 100)
+        per100(raw_foods, "15087", "vitamin_d_iu") * float(raw_foods["15087"]["serving_g"]) / 100)
     assert [n.id for n in report.notes] == ["vitamin_d_cramps"]
     whole_milk = recommend_foods("vitamin_d_iu", diet="vegetarian", limit=400).nutrients[0].items
     ranks = {i.food_id: i for i in whole_milk}
@@ -123,7 +110,7 @@ def test_for_intake_servings_keep_every_maximum_on_every_day(week_recommendation
             grams = item.servings * float(raw_foods[item.food_id]["serving_g"])
             assert item.grams == pytest.approx(grams)
             assert item.servings * 4 == int(item.servings * 4)  # quarter servings
-            added = {k: value(raw_foods, item.food_id, k) * grams / 100 for k in raw_foods[item.food_id]
+            added = {k: per100(raw_foods, item.food_id, k) * grams / 100 for k in raw_foods[item.food_id]
                      if k.endswith(("_g", "_mg", "_iu", "_kcal")) and raw_foods[item.food_id][k] != ""}
             for day in report.intake.days:
                 for key, target in maxima.items():
@@ -153,8 +140,8 @@ def test_for_intake_servings_keep_every_maximum_on_every_day(week_recommendation
 def test_for_intake_at_the_sodium_limit_skips_salty_foods(tmp_path, raw_foods):
     """A day at 2,290 mg sodium leaves 10 mg of room: no suggestion may add more than that."""
     log = tmp_path / "salty.csv"
-    per_serving = value(raw_foods, "07068", "sodium_mg") * float(raw_foods["07068"]["serving_g"]) / 100
-    log.write_text(f"day,food,grams\n1,07068,{2290 / value(raw_foods, '07068', 'sodium_mg') * 100}\n")
+    per_serving = per100(raw_foods, "07068", "sodium_mg") * float(raw_foods["07068"]["serving_g"]) / 100
+    log.write_text(f"day,food,grams\n1,07068,{2290 / per100(raw_foods, '07068', 'sodium_mg') * 100}\n")
     assert per_serving > 10
     report = recommend_for_intake(make_profile(age=40, sex="female"), log, nutrient="calcium_mg", limit=50)
     group = report.nutrients[0]
