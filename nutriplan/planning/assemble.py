@@ -17,7 +17,7 @@ from nutriplan.models.plan import (
     SolverInfo,
 )
 from nutriplan.models.targets import Note, Targets
-from nutriplan.nutrients import nutrient_keys
+from nutriplan.nutrients import nutrient_keys, nutrient_table
 from nutriplan.planning.week import SolvedWeek
 
 ROLE_ORDER = ("protein", "starch", "vegetable", "dairy", "fruit", "nuts_seeds", "fat", "sweet", "beverage")
@@ -129,9 +129,10 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
 
 def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options: PlanOptions) -> list[Note]:
     notes = list(week.notes)
+    labels = nutrient_table()
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
-        gaps = [k.replace("_", " ") for k in SUPPLEMENT_KEYS if getattr(dose, k) > 0]
+        gaps = [labels.at[k, "label"] for k in SUPPLEMENT_KEYS if getattr(dose, k) > 0]
         notes.append(Note(
             id="plan_supplement",
             text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "

@@ -45,6 +45,7 @@ REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
+SUPPLEMENT_DOSE_WEIGHT = 4.0  # and more the larger its dose (as a share of the UL): smallest first
 SHORTLIST_PER_GROUP = 100  # most (food, slot) pairs per slot and role kept from a big table
 # HiGHS restarts its search after root presolve reductions; on the small, tight day models that
 # cost more than it saved (bench/plan_bench.py, deficient client: 6.3 s with restarts, 3.4 s without).
@@ -208,7 +209,8 @@ def supplement_table(supplements: list) -> pd.DataFrame:
             row[key] = float(getattr(s, key, 0.0) or 0.0)
         rows.append(row)
     table = pd.DataFrame(rows, columns=["supplement_id", "name", "max_units", "vitamin_d_iu", "calcium_mg", "magnesium_mg"])
-    table["cost"] = SUPPLEMENT_COST * (1 + table["vitamin_d_iu"] / 4000 + table["calcium_mg"] / 2500 + table["magnesium_mg"] / 350)
+    dose_share = table["vitamin_d_iu"] / 4000 + table["calcium_mg"] / 2500 + table["magnesium_mg"] / 350
+    table["cost"] = SUPPLEMENT_COST * (1 + SUPPLEMENT_DOSE_WEIGHT * dose_share)
     return table
 
 
