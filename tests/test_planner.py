@@ -244,3 +244,18 @@ def test_without_highs_the_plan_falls_back_to_cbc(monkeypatch):
 def test_weekly_average_mode_says_so(plans):
     plan = plans(5)
     assert any(note.id == "plan_weekly_average" for note in plan.notes)
+
+
+def test_a_supplement_is_the_smallest_that_closes_the_gap():
+    profile = n.make_profile(age_years=71, sex="female", weight_kg=70, height_cm=160)
+    plan = n.plan_week(profile, n.PlanOptions(diet="vegan", allow_supplements=True))
+    vitamin_d_products = sorted(s.vitamin_d_iu for s in n.load_supplements() if s.vitamin_d_iu > 0)
+    target = plan.targets.nutrients["vitamin_d_iu"].min
+    doses = [(day, dose) for day in plan.days for dose in day.supplements if dose.vitamin_d_iu > 0]
+    assert doses, "a vegan of 71 cannot reach 800 IU from food on all 7 days: a supplement is expected"
+    for day, dose in doses:
+        food_only = day.totals["vitamin_d_iu"] - dose.vitamin_d_iu
+        assert food_only < target, f"day {day.day}: food alone met the target, no supplement needed"
+        for smaller in (p for p in vitamin_d_products if p < dose.vitamin_d_iu):
+            assert food_only + smaller < target, f"day {day.day}: {smaller} IU would have been enough"
+        assert day.totals["vitamin_d_iu"] <= plan.targets.nutrients["vitamin_d_iu"].max
