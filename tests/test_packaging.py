@@ -38,7 +38,9 @@ def test_the_wheel_holds_every_bundled_data_file(wheel):
     assert shipped, "no data files found under food_data/"
     missing = [name for name in shipped if f"nutriplan/food_data/{name}" not in names]
     assert missing == []
-    assert "nutriplan_cli/main.py" in names
+    modules = [f"nutriplan/{p.relative_to(ROOT / 'nutriplan').as_posix()}" for p in (ROOT / "nutriplan").rglob("*.py")]
+    modules += [f"nutriplan_cli/{p.relative_to(ROOT / 'cli').as_posix()}" for p in (ROOT / "cli").rglob("*.py")]
+    assert [m for m in modules if m not in names] == []
     assert not any(name.startswith("nutriplan/food_data/scripts") for name in names)
 
 
