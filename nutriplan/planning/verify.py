@@ -35,6 +35,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     tag_servings: Counter[str] = Counter()
     week_min, week_max = weekly_tag_rules(options)
     previous_dinner_protein: set[str] = set()
+    used = sorted({i.food_id for day in plan.days for meal in day.meals for i in meal.items})
+    table = foods.loc[used].to_dict("index")  # one look-up per food, not per item
     for day in plan.days:
         d = day.day
         grams: dict[str, float] = {}
@@ -43,7 +45,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         for meal in day.meals:
             roles = Counter()
             for item in meal.items:
-                food = foods.loc[item.food_id]
+                food = table[item.food_id]
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
                 foods_today[item.food_id] += 1
                 roles[food["role"]] += 1
@@ -62,20 +64,20 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                         problems.append(f"day {d} {meal.slot}: {count} {'/'.join(role_rule.roles)} items, "
                                         f"allowed {role_rule.min_items}-{role_rule.max_items}")
         problems += [f"day {d}: {f} served in {n} slots" for f, n in foods_today.items() if n > 1]
-        days_used.update(f for f in foods_today if not foods.at[f, "staple"])
+        days_used.update(f for f in foods_today if not table[f].get("staple", False))
         if dinner_protein & previous_dinner_protein:
             problems.append(f"day {d}: dinner protein {sorted(dinner_protein & previous_dinner_protein)} repeats day {d - 1}")
         previous_dinner_protein = dinner_protein
         totals = {}
         for key in set(targets.nutrients) | {s for s in targets.energy_shares}:
-            totals[key] = sum(float(foods.at[f, key]) * g / 100.0 for f, g in grams.items())
+            totals[key] = sum(float(table[f][key]) * g / 100.0 for f, g in grams.items())
         supplemental = {k: fixed.get(k, 0.0) + sum(getattr(s, k) for s in day.supplements) for k in SUPPLEMENT_KEYS}
         for key in SUPPLEMENT_KEYS:
             if key in totals:
                 totals[key] += supplemental[key]
         problems += _bound_problems(totals, supplemental, targets, options, d)
         day_totals.append(totals)
-        slot_energy = {m.slot: sum(float(foods.at[i.food_id, "energy_kcal"]) * i.grams / 100.0 for i in m.items)
+        slot_energy = {m.slot: sum(float(table[i.food_id]["energy_kcal"]) * i.grams / 100.0 for i in m.items)
                        for m in day.meals}
         energy = totals["energy_kcal"]
         for rule in slot_rules(options.slots):
