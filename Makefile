@@ -11,8 +11,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Editable install with the test extra (pytest, hypothesis, scipy) and the build backend the
-# packaging test uses to build a wheel offline.
+# Editable install with the test extra (pytest, hypothesis, scipy, ruff).
 setup: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
@@ -28,6 +27,7 @@ test: setup
 	  echo "chromium not installed: the HTML rendering test will skip"; }
 	@[ -f $(SR24_JAR) ] || { mkdir -p $(CACHE) && cd $(CACHE) && apt-get download cronometer >/dev/null 2>&1 && \
 	  dpkg-deb -x cronometer_*.deb cronometer; } || echo "SR24 jar not fetched: the source comparison test will skip"
+	$(BIN)/ruff check nutriplan cli tests bench food_data/scripts
 	NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)) $(BIN)/pytest -q
 
 bench: setup

@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--tiers", default="curated,full")
     parser.add_argument("--profiles", default=",".join(PROFILES))
     args = parser.parse_args()
-    print(f"| tier | profile | median s | min-max s | build s | solve s | variables | rows | gap | status |")
+    print("| tier | profile | median s | min-max s | build s | solve s | variables | rows | gap | status |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for tier in args.tiers.split(","):
         n.load_foods(tier)  # load and cache the table outside the timed runs

@@ -64,7 +64,7 @@ from nutriplan.export import render_plan
 from nutriplan.foods import food_vocabulary, load_foods
 from nutriplan.meal_plan import plan_week
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary
-from nutriplan.models.plan import MealPlan, PlanOptions
+from nutriplan.models.plan import PlanOptions
 from nutriplan.models.profile import FIELD_RANGES, Profile
 from nutriplan.profiles import FIELD_ALIASES, make_profile
 from nutriplan.textfile import new_file_mode, read_user_text, write_text_atomically

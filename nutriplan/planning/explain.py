@@ -18,7 +18,7 @@ import pandas as pd
 from nutriplan.errors import Conflict
 from nutriplan.models.plan import PlanOptions
 from nutriplan.nutrients import nutrient_table, unit_of
-from nutriplan.planning.candidates import Eligibility, as_list
+from nutriplan.planning.candidates import Eligibility
 from nutriplan.planning.day_model import DayInputs, build_day_model
 from nutriplan.planning.diagnose import elastic_shortfalls
 

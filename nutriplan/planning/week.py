@@ -129,7 +129,7 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     rows = []
     for slot in options.slots:
         served = roles_served(slot)
-        suits = foods["slots"].map(lambda cell: slot in as_list(cell)) & foods["role"].isin(served)
+        suits = foods["slots"].map(lambda cell, slot=slot: slot in as_list(cell)) & foods["role"].isin(served)
         part = foods[suits]
         rows.append(pd.DataFrame({"food_id": part.index.astype(str), "slot": slot}, index=None))
     pairs = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["food_id", "slot"])
@@ -145,7 +145,7 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     pairs["max_steps"] = np.maximum(pairs["min_steps"], np.floor(max_servings / step + 1e-9)).astype(int)
     food_tags = table.get("tags", pd.Series([[]] * len(table))).map(as_list)
     for tag in tags:
-        pairs[f"tag_{tag}"] = food_tags.map(lambda cell: tag in cell).to_numpy(bool)
+        pairs[f"tag_{tag}"] = food_tags.map(lambda cell, tag=tag: tag in cell).to_numpy(bool)
     kinds = category_kinds()
     pairs["recommended"] = food_tags.map(lambda cell: any(kinds.get(t) == "recommend" for t in cell)).to_numpy(bool)
     pairs["limited"] = food_tags.map(lambda cell: any(kinds.get(t) == "limit" for t in cell)).to_numpy(bool)
