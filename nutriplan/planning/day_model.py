@@ -11,7 +11,7 @@ Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutri
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
 macronutrients, slot energy shares, item counts per slot and per role, one slot per food a day,
 weekly category budgets passed in as the day's share. The objective prefers few, recommended,
-not-recently-used foods, energy near the target, and food over supplements.
+not-recently-used foods, moderate portions, energy near the target, and food over supplements.
 
 The nutrient rows are *relaxable*: ``DayModel.scales`` names each with the size of its bound, so
 ``nutriplan.planning.diagnose.elastic_shortfalls`` can find the smallest relaxation that makes an
@@ -93,6 +93,7 @@ class DayResult:
     constraints: int
 
 
+PORTION_STEP_COST = 0.05  # each portion step costs a little: moderate portions unless needed
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% away from the energy target
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
@@ -221,6 +222,7 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
     prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
     objective = _expr(y, pairs["cost"].to_numpy(float))
+    objective += _expr(n, np.full(len(n), PORTION_STEP_COST))
     objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
     if u:
         objective += _expr(u, supp["cost"].to_numpy(float))
