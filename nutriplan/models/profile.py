@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from nutriplan.errors import ProfileError
 from nutriplan.models.supplement import SupplementDose
+from nutriplan.nutrients import serum_25ohd_ng_ml_to_nmol_l, serum_25ohd_nmol_l_to_ng_ml
 
 Sex = Literal["female", "male"]
 #: NASEM 2023 physical activity level categories (see ``food_data/dri/activity_levels.csv``).
@@ -46,8 +47,6 @@ FIELD_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "alp_u_l": (0, 5000, "U/L", True),
 }
 
-#: nmol/L of serum 25(OH)D per ng/mL (NIH ODS vitamin D fact sheet: 1 ng/mL = 2.496 nmol/L).
-_NMOL_PER_NG = 2.496
 
 
 def _range(name: str) -> dict[str, float]:
@@ -112,7 +111,7 @@ class Profile(BaseModel):
         if not low < nmol <= high:
             raise ValueError(f"serum_25ohd_nmol_l: {nmol:g} is out of range; allowed above {low:g} "
                              f"up to {high:g} {unit}")
-        data["serum_25ohd_ng_ml"] = nmol / _NMOL_PER_NG
+        data["serum_25ohd_ng_ml"] = serum_25ohd_nmol_l_to_ng_ml(nmol)
         return data
 
     @field_validator("supplements", mode="before")
@@ -158,7 +157,7 @@ class Profile(BaseModel):
     @property
     def serum_25ohd_nmol_l(self) -> float | None:
         """Return serum 25(OH)D in nmol/L (1 ng/mL = 2.496 nmol/L), or None without a lab value."""
-        return None if self.serum_25ohd_ng_ml is None else self.serum_25ohd_ng_ml * _NMOL_PER_NG
+        return None if self.serum_25ohd_ng_ml is None else serum_25ohd_ng_ml_to_nmol_l(self.serum_25ohd_ng_ml)
 
     @property
     def condition(self) -> str:

@@ -16,12 +16,12 @@ from nutriplan.models.plan import (
     ShoppingItem,
     SolverInfo,
 )
+from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
-from nutriplan.nutrients import nutrient_keys, nutrient_table
+from nutriplan.nutrients import nutrient_keys, nutrient_table, vitamin_d_iu_to_mcg
 from nutriplan.planning.week import SolvedWeek
 
 ROLE_ORDER = ("protein", "starch", "vegetable", "dairy", "fruit", "nuts_seeds", "fat", "sweet", "beverage")
-SUPPLEMENT_KEYS = ("vitamin_d_iu", "calcium_mg", "magnesium_mg")
 
 
 def item_totals(items: pd.DataFrame, foods: pd.DataFrame, keys: list[str]) -> dict[str, float]:
@@ -66,12 +66,12 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
         taken = week.supplements[week.supplements["day"] == day]
         day_supplements = [_dose(catalogue[sid], int(units)) for sid, units in zip(taken["supplement_id"], taken["units"])]
         totals = item_totals(day_items, foods, keys)
-        for key in SUPPLEMENT_KEYS:
+        for key in SUPPLEMENT_NUTRIENTS:
             extra = fixed.get(key, 0.0) + sum(getattr(d, key) for d in day_supplements)
             if key in totals:
                 totals[key] += extra
         if "vitamin_d_mcg" in totals and "vitamin_d_iu" in totals:
-            totals["vitamin_d_mcg"] = totals["vitamin_d_iu"] / 40.0
+            totals["vitamin_d_mcg"] = vitamin_d_iu_to_mcg(totals["vitamin_d_iu"])
         days.append(DayPlan(day=day, meals=meals, supplements=day_supplements,
                             totals={k: round(v, 3) for k, v in totals.items()}))
     totals_table = pd.DataFrame([d.totals for d in days])
@@ -90,7 +90,7 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
 def _dose(supplement, units: int) -> DaySupplement:
     return DaySupplement(
         supplement_id=supplement.id, name=supplement.name, units=units,
-        **{key: float(getattr(supplement, key) or 0.0) * units for key in SUPPLEMENT_KEYS},
+        **supplement.amounts(units),
     )
 
 
@@ -120,7 +120,7 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
                 known = summary[dose.supplement_id]
                 summary[dose.supplement_id] = known.model_copy(update={
                     "units": known.units + dose.units,
-                    **{k: getattr(known, k) + getattr(dose, k) for k in SUPPLEMENT_KEYS},
+                    **{k: getattr(known, k) + getattr(dose, k) for k in SUPPLEMENT_NUTRIENTS},
                 })
             else:
                 summary[dose.supplement_id] = dose
@@ -132,7 +132,7 @@ def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options
     labels = nutrient_table()
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
-        gaps = [labels.at[k, "label"] for k in SUPPLEMENT_KEYS if getattr(dose, k) > 0]
+        gaps = [labels.at[k, "label"] for k in SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0]
         notes.append(Note(
             id="plan_supplement",
             text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "

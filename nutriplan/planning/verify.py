@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from nutriplan.models.plan import MealPlan
-from nutriplan.planning.assemble import SUPPLEMENT_KEYS
+from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning.candidates import DIET_FLAG, as_list
 from nutriplan.planning.rules import role_rules, roles_served, slot_rules
 from nutriplan.planning.week import DEFAULT_MAX_SERVINGS, DEFAULT_MIN_SERVINGS, due_by_day, weekly_tag_rules
@@ -71,8 +71,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         totals = {}
         for key in set(targets.nutrients) | {s for s in targets.energy_shares}:
             totals[key] = sum(float(table[f][key]) * g / 100.0 for f, g in grams.items())
-        supplemental = {k: fixed.get(k, 0.0) + sum(getattr(s, k) for s in day.supplements) for k in SUPPLEMENT_KEYS}
-        for key in SUPPLEMENT_KEYS:
+        supplemental = {k: fixed.get(k, 0.0) + sum(getattr(s, k) for s in day.supplements) for k in SUPPLEMENT_NUTRIENTS}
+        for key in SUPPLEMENT_NUTRIENTS:
             if key in totals:
                 totals[key] += supplemental[key]
         problems += _bound_problems(totals, supplemental, targets, options, d)

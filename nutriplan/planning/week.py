@@ -30,6 +30,7 @@ import pandas as pd
 
 from nutriplan.errors import Conflict, InfeasiblePlanError, SolverError
 from nutriplan.models.plan import PlanOptions
+from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
@@ -204,11 +205,8 @@ def supplement_table(supplements: list) -> pd.DataFrame:
     bigger doses, so the smallest supplement that closes a gap is chosen."""
     rows = []
     for s in supplements:
-        row = {"supplement_id": s.id, "name": s.name, "max_units": 1}
-        for key in ("vitamin_d_iu", "calcium_mg", "magnesium_mg"):
-            row[key] = float(getattr(s, key, 0.0) or 0.0)
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=["supplement_id", "name", "max_units", "vitamin_d_iu", "calcium_mg", "magnesium_mg"])
+        rows.append({"supplement_id": s.id, "name": s.name, "max_units": 1, **s.amounts()})
+    table = pd.DataFrame(rows, columns=["supplement_id", "name", "max_units", *SUPPLEMENT_NUTRIENTS])
     dose_share = table["vitamin_d_iu"] / 4000 + table["calcium_mg"] / 2500 + table["magnesium_mg"] / 350
     table["cost"] = SUPPLEMENT_COST * (1 + SUPPLEMENT_DOSE_WEIGHT * dose_share)
     return table
