@@ -225,3 +225,32 @@ def test_print_css_keeps_group_headings_with_their_tables(plan, week_report):
             before = html[: heading.start()]
             assert before.endswith('<div class="group">') or before.endswith('<div class="chart">'), \
                 html[heading.start() - 80: heading.start() + 80]
+
+
+def _page_feet(tmp_path: Path, html: str) -> list[str]:
+    """Print ``html`` to PDF in Chromium and return the last text line of every page."""
+    pypdf = pytest.importorskip("pypdf")
+    page, pdf = tmp_path / "print.html", tmp_path / "print.pdf"
+    page.write_text(html, encoding="utf-8")
+    result = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
+    feet = []
+    for sheet in pypdf.PdfReader(pdf).pages:
+        text = [line.strip() for line in sheet.extract_text().splitlines() if line.strip()]
+        feet.append(text[-1] if text else "")
+    return feet
+
+
+def test_printed_headings_are_never_alone_at_a_page_foot(plan, week_report, tmp_path):
+    """Print the shopping list's groups many times (outside their section, which is shorter than
+    a page for a 2-day plan), each copy shifted down a little more, so page breaks fall at every
+    offset around the group headings, plus both whole reports: no page ends with a heading."""
+    html = n.plan_to_html(plan)
+    shopping = re.search(r"<section><h2>Shopping list</h2>(.*?)</section>", html, re.S).group(1)
+    copies = "".join(f'<div style="height:{17 * k}px"></div>{shopping}' for k in range(16))
+    shifted = html.replace("</body>", copies + "</body>")
+    for page in (shifted, n.intake_report_to_html(week_report)):
+        headings = {re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page)}
+        feet = _page_feet(tmp_path, page)
+        assert len(feet) > 1
+        assert not [foot for foot in feet if foot in headings], feet

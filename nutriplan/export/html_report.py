@@ -35,7 +35,7 @@ footer{margin-top:1.5rem;color:#566173;font-size:.85em}
 .findings ul.sources{margin:0;padding-left:1rem}
 @media print{body{margin:0;font-size:11px}
 h2,h3{break-after:avoid;page-break-after:avoid}
-section,table,.group,.chart,tr{break-inside:avoid;page-break-inside:avoid}
+.group,.chart,tr{break-inside:avoid;page-break-inside:avoid}
 .grid{font-size:10px}a{color:inherit;text-decoration:none}@page{margin:12mm}}
 """
 
