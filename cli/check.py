@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, food_categories, intake_report_to_html
+from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, intake_report_to_html
 from nutriplan import clip_text as clip
 from nutriplan import format_amount as num
 from nutriplan_cli.output import emit
@@ -41,6 +41,8 @@ def clip_left(text: str, width: int) -> str:
 
 @lru_cache(maxsize=1)
 def _category_labels() -> dict[str, str]:
+    from nutriplan import food_categories
+
     table = food_categories()
     return dict(zip(table["category"], table["label"]))
 
