@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
 from pathlib import Path
 
 import click
@@ -39,12 +38,17 @@ def clip_left(text: str, width: int) -> str:
     return text[: keep // 3] + "…" + text[len(text) - (keep - keep // 3):]
 
 
-@lru_cache(maxsize=1)
-def _category_labels() -> dict[str, str]:
-    from nutriplan import food_categories
+_LABELS: dict[str, str] = {}
 
-    table = food_categories()
-    return dict(zip(table["category"], table["label"]))
+
+def _category_labels() -> dict[str, str]:
+    """Return food category key -> label (``categories.csv``), read once."""
+    if not _LABELS:
+        from nutriplan import food_categories
+
+        table = food_categories()
+        _LABELS.update(zip(table["category"], table["label"]))
+    return _LABELS
 
 
 def _limit_flag(categories: list[str]) -> str:
