@@ -220,7 +220,7 @@ def test_print_css_keeps_group_headings_with_their_tables(plan, week_report):
     for html in (n.plan_to_html(plan), n.intake_report_to_html(week_report)):
         css = re.search(r"@media print\{(.*)\}\s*</style>", html, re.S).group(1)
         assert re.search(r"h2,h3\{break-after:avoid", css)
-        assert re.search(r"[,{]\.group[,{][^}]*break-inside:avoid", css)
+        assert re.search(r"(?:^|[,{\n])\.group[,{][^}]*break-inside:avoid", css)
         for heading in re.finditer(r"<h3>", html):
             before = html[: heading.start()]
             assert before.endswith('<div class="group">') or before.endswith('<div class="chart">'), \
