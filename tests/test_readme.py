@@ -36,7 +36,7 @@ CUT = "..."
 #: gets (it depends on the machine's cores).
 VOLATILE = [
     (re.compile(r"\b\d+\.\d+ s\b"), "<t> s"),
-    (re.compile(r"^(\S+\s+(?:ok|infeasible|error)\s+)\d+\.\d+", re.M), r"\1<t>"),
+    (re.compile(r"^(\S+\s+(?:ok|infeasible|error))\s+\d+\.\d+", re.M), r"\1 <t>"),
     (re.compile(r"\b\d+ worker process(?:es)?\b"), "<n> worker processes"),
 ]
 
