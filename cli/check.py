@@ -29,11 +29,40 @@ def wrap(text: str, indent: str = "  ", first: str = "- ") -> list[str]:
                          subsequent_indent=indent + " " * len(first), break_on_hyphens=False)
 
 
+def clip_left(text: str, width: int) -> str:
+    """Return ``text`` cut to at most ``width`` characters by dropping the middle of a long path
+    (``Log: /very/long/…/intake/week.csv``), keeping its start and its file name."""
+    if len(text) <= width:
+        return text
+    keep = width - 1
+    return text[: keep // 3] + "…" + text[len(text) - (keep - keep // 3):]
+
+
+_LABELS: dict[str, str] = {}
+
+
+def _category_labels() -> dict[str, str]:
+    """Return food category key -> label (``categories.csv``), read once."""
+    if not _LABELS:
+        from nutriplan import food_categories
+
+        table = food_categories()
+        _LABELS.update(zip(table["category"], table["label"]))
+    return _LABELS
+
+
+def _limit_flag(categories: list[str]) -> str:
+    """Return `` [LIMIT: processed meat]`` for limit-category foods (labels from categories.csv)."""
+    if not categories:
+        return ""
+    return f" [LIMIT: {', '.join(_category_labels().get(c, c) for c in categories)}]"
+
+
 def _source_text(status: NutrientStatus, count: int = 3) -> str:
     parts = []
     for c in status.contributors[:count]:
         share = f", {c.share:.0%}" if c.share is not None else ""
-        flag = f" [LIMIT: {', '.join(c.limit_categories)}]" if c.limit_categories else ""
+        flag = _limit_flag(c.limit_categories)
         parts.append(f"{c.name} {num(c.amount)} {status.unit}{share}{flag}")
     return "; ".join(parts)
 
@@ -101,8 +130,7 @@ def _findings(report: IntakeReport) -> list[str]:
             excess_lines += wrap(text)
         for e in day.energy_shares.values():
             if e.status == "above range" and e.share is not None:
-                top = "; ".join(f"{c.name} {num(c.amount)} g" + (f" [LIMIT: {', '.join(c.limit_categories)}]"
-                                                                  if c.limit_categories else "")
+                top = "; ".join(f"{c.name} {num(c.amount)} g" + _limit_flag(c.limit_categories)
                                 for c in e.contributors[:3])
                 excess_lines += wrap(f"{e.label}, {where}: {e.share:.0%} of energy, above {e.max_pct:.0%} "
                                      f"({e.kind}). Top sources: {top}")
@@ -125,9 +153,10 @@ def format_check_table(report: IntakeReport) -> str:
     who = (profile.name + ": ") if profile.name else ""
     days = report.average.days
     lines = [f"Intake check for {who}{profile.life_stage}, {profile.activity.replace('_', ' ')}",
-             *wrap(f"Log: {report.log.source} ({len(report.log.entries)} entries, {len(days)} "
-                   f"day{'s' if len(days) != 1 else ''}: {', '.join(map(str, days))}; foods: "
-                   f"{report.log.foods})", indent="", first="")]
+             # the path on a line of its own, never wrapped (a long folder must not move the rest)
+             clip_left(f"Log: {report.log.source}", WIDTH),
+             *wrap(f"{len(report.log.entries)} entries, {len(days)} day{'s' if len(days) != 1 else ''}: "
+                   f"{', '.join(map(str, days))}; foods: {report.log.foods}", indent="", first="")]
     assessment = report.targets.vitamin_d_assessment
     if assessment is not None:
         lines.append(f"Vitamin D status: {assessment.label} (25(OH)D {assessment.serum_25ohd_ng_ml:.1f} ng/mL)")

@@ -76,7 +76,10 @@ def format_targets_table(targets: Targets) -> str:
         detail = _detail(target, targets.energy_window)
         row = (f"{label:<20}{format_amount(target.min):>9}{format_amount(target.max):>9}  {target.unit:<5}"
                f"{target.kind or '':<11}{max_is:<15}{refs:<8}")
-        lines.append((row + detail)[:WIDTH])
+        # the detail wraps at word boundaries under its column, never cut mid-word
+        parts = textwrap.wrap(detail, max(WIDTH - len(row), 12), break_on_hyphens=False) or [""]
+        lines.append(row + parts[0])
+        lines += [" " * len(row) + part for part in parts[1:]]
     lines += ["", "Energy shares (percent of the day's energy)"]
     for share in targets.energy_shares.values():
         label = labels.get(share.key, share.key)

@@ -39,6 +39,13 @@ def _category_kinds() -> tuple[set[str], set[str]]:
             set(table.loc[table["kind"] == "limit", "category"]))
 
 
+def category_labels() -> dict[str, str]:
+    """Return each food category key of ``categories.csv`` -> its readable label
+    (``processed_meat`` -> ``processed meat``), for client-facing text."""
+    table = _categories_table()
+    return dict(zip(table["category"], table["label"]))
+
+
 def _below(value: float, bound: float) -> bool:
     return value < bound - _REL_TOL * max(1.0, abs(bound))
 

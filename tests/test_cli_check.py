@@ -32,18 +32,32 @@ def test_table_output(run):
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
     assert lines[0] == "Intake check for female 40 y, low active"
-    assert "(14 entries, 3 days: 1, 2, 3; foods: curated)" in lines[1]
+    assert lines[1].startswith("Log: ") and lines[1].endswith("week.csv")
+    assert lines[2] == "14 entries, 3 days: 1, 2, 3; foods: curated"
     assert "Supplements already taken (per day, counted below): vitamin_d_iu 1,000" in result.stdout
     row = next(line for line in lines if line.startswith("Sodium "))
     assert row.split()[1:7] == ["1,335", "1,500", "2,300", "mg", "89%", "below"]
     assert ("  - Sodium, day 2: 3,419 mg, 1,119 over the CDRR of 2,300. Top sources: Salami, beef, "
             "cooked") in result.stdout
-    assert "[LIMIT: processed_meat]" in result.stdout
+    assert "[LIMIT: processed meat]" in result.stdout and "processed_meat" not in result.stdout
     assert next(line for line in lines if line.startswith("Phosphorus ")).split()[1] == "789+"  # SILK: P unknown
     assert ("  - Phosphorus: no value in the food table for 16235; their contribution is unknown, "
             "not zero") in result.stdout
     assert "[magnesium_cofactor]" in result.stdout
     assert "% of min (! = over max)     Day 1    Day 2    Day 3" in result.stdout
+
+
+def test_table_output_does_not_depend_on_the_folder(run, tmp_path):
+    """The same log in a folder with a very long path (as in a CI clone elsewhere) gives the same
+    table: only the Log line differs, and it is clipped in the middle to 100 columns."""
+    deep = tmp_path / ("x" * 120) / ("y" * 60)
+    deep.mkdir(parents=True)
+    (deep / "week.csv").write_bytes((FIXTURES / "week.csv").read_bytes())
+    here = run(FIXTURES / "week.csv", *WHO).stdout.splitlines()
+    there = run(deep / "week.csv", *WHO).stdout.splitlines()
+    assert len(there[1]) == 100 and there[1].startswith("Log: /") and there[1].endswith("/week.csv")
+    assert "…" in there[1]
+    assert here[:1] + here[2:] == there[:1] + there[2:]
 
 
 def test_json_and_csv(run):

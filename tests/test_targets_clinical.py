@@ -140,3 +140,36 @@ def test_supplements_already_taken_are_resolved_and_counted():
 def test_unknown_supplement_is_a_profile_error():
     with pytest.raises(nutriplan.ProfileError, match=r"supplements: unknown supplement id\(s\) 'fish_oil'"):
         nutriplan.make_profile(age=40, sex="female", supplements=["fish_oil"])
+
+
+def test_notes_cite_published_sources_and_claim_no_plan():
+    """Client-facing notes name the published source (no "seed document"), and hold for a
+    targets table or a checked log as much as for a plan: none says what "the plan" does."""
+    from nutriplan.clinical import CONDITIONS, clinical_notes, repletion_table
+
+    every = clinical_notes(set(CONDITIONS))
+    assert len(every) == len(set(n.id for n in every)) >= 20
+    for note in every:
+        assert "seed" not in (note.text + note.source).lower(), note.id
+        assert "the plan" not in note.text.lower(), note.id
+    assert not repletion_table()["source"].str.contains("seed", case=False).any()
+    p = nutriplan.make_profile(age=60, sex="female", vitamin_d_ng_ml=12)
+    cramps = next(n for n in nutriplan.targets_for(p).notes if n.id == "vitamin_d_cramps")
+    assert "upper limit (UL)" in cramps.text and "MedlinePlus" in cramps.source
+    for note in clinical_notes(set()):  # recommend shows these without a profile's values
+        assert "?" not in note.text and "{" not in note.text, note.id
+
+
+def test_targets_table_wraps_the_detail_instead_of_cutting_it():
+    from click.testing import CliRunner
+
+    from nutriplan_cli.main import cli
+
+    result = CliRunner().invoke(cli, ["targets", "--age", "40", "--sex", "female", "--vitamin-d-ng-ml", "12"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 100
+    start = next(i for i, line in enumerate(lines) if line.startswith("Vitamin D  "))
+    column = next(line for line in lines if line.startswith("Nutrient (per day)")).index("Detail")
+    detail = " ".join(line[column:].strip() for line in lines[start:start + 2])
+    assert detail == "raised for 25(OH)D (repletion)" and not lines[start + 1][:column].strip()

@@ -10,6 +10,7 @@ from nutriplan.export.common import (
     KEY_NUTRIENTS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups, supplement_text, who,
 )
+from nutriplan.check import category_labels
 from nutriplan.models.plan import MealPlan
 
 CSS = """
@@ -31,8 +32,10 @@ break-inside:avoid;page-break-inside:avoid}.chart h3{margin:0 0 .2rem;font-size:
 vertical-align:middle;margin-right:.25rem}
 .notes li{margin:.25rem 0}.src{color:#566173;font-size:.85em}
 footer{margin-top:1.5rem;color:#566173;font-size:.85em}
-@media print{body{margin:0;font-size:11px}h2{break-after:avoid;page-break-after:avoid}
-section,table,.chart{break-inside:avoid;page-break-inside:avoid}
+.findings ul.sources{margin:0;padding-left:1rem}
+@media print{body{margin:0;font-size:11px}
+h2,h3{break-after:avoid;page-break-after:avoid}
+.group,.chart,tr{break-inside:avoid;page-break-inside:avoid}
 .grid{font-size:10px}a{color:inherit;text-decoration:none}@page{margin:12mm}}
 """
 
@@ -52,49 +55,73 @@ def _page(title: str, body: list[str]) -> str:
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
+#: Width of one character of an 11 px chart label, in px: an upper bound for the digits, commas
+#: and letters the labels use (system-ui/Arial digits are about 6.1 px), so a label's box as
+#: computed here contains the label as drawn.
+LABEL_CHAR_PX = 7.0
+#: Clear space kept between a value label and a target/limit line, in px.
+LABEL_CLEARANCE_PX = 4.0
+
+
+def label_start(start: float, text: str, lines: list[float]) -> float:
+    """Return the x (px) where a value label ``text`` starts: ``start`` (just right of its bar),
+    or moved right past any target/limit line (x positions ``lines``, px) its box would cross,
+    so that no line runs through a label."""
+    width = len(text) * LABEL_CHAR_PX
+    for _ in range(len(lines) + 1):
+        hit = [x for x in lines if start - LABEL_CLEARANCE_PX < x < start + width + LABEL_CLEARANCE_PX]
+        if not hit:
+            break
+        start = max(hit) + LABEL_CLEARANCE_PX + 1
+    return start
+
+
 def bar_chart_svg(key: str, label: str, unit: str, bars: list[tuple[str, float | None, str]],
                   minimum: float | None, maximum: float | None, max_applies: bool = True) -> str:
     """Return an inline SVG horizontal bar chart of one nutrient: one bar per ``(day label,
     value, status)``, a dashed line at the target ``minimum`` and a solid line at ``maximum``
     (drawn only when ``max_applies``, i.e. the maximum counts the total). Each value label has
-    ``class="value"``, ``data-nutrient`` and ``data-day`` attributes."""
+    ``class="value"``, ``data-nutrient`` and ``data-day`` attributes and sits right of its bar,
+    moved beside any line it would otherwise cross (``label_start``); lines have
+    ``class="target"`` / ``class="limit"``."""
     left, width, bar_h, gap, top = 54, 230, 16, 6, 8
     values = [v for _, v, _ in bars if v is not None]
     scale_top = max([*values, minimum or 0, (maximum or 0) if max_applies else 0, 1e-9]) * 1.15
-    height = top + len(bars) * (bar_h + gap) + 26
-    total_w = left + width + 70
 
     def x(value: float) -> float:
-        return left + width * value / scale_top
+        return round(left + width * value / scale_top, 1)
 
-    parts = [f'<svg role="img" width="{total_w}" height="{height}" '
-             f'viewBox="0 0 {total_w} {height}" aria-label="{_e(label)} per day ({_e(unit)})">']
+    lines = sorted(x(v) for v in (minimum, maximum if max_applies else None) if v is not None)
+    height = top + len(bars) * (bar_h + gap) + 26
+    body, right = [], left + width + 70
     for index, (day, value, status) in enumerate(bars):
         y = top + index * (bar_h + gap)
-        parts.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" font-size="11" text-anchor="end">{_e(day)}</text>')
-        if value is None:
-            parts.append(f'<text x="{left + 4}" y="{y + bar_h - 4}" font-size="11" class="value" '
-                         f'data-nutrient="{_e(key)}" data-day="{_e(day)}">missing</text>')
-            continue
-        w = max(x(value) - left, 0.5)
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                     f'fill="{_COLOURS.get(status, "#7a8699")}"><title>{_e(day)}: {format_amount(value)} {_e(unit)} '
-                     f'({_e(_WORD.get(status, status))})</title></rect>')
-        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}" font-size="11" class="value" '
-                     f'data-nutrient="{_e(key)}" data-day="{_e(day)}">{format_amount(value)}</text>')
+        body.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" font-size="11" text-anchor="end">{_e(day)}</text>')
+        text = "missing" if value is None else format_amount(value)
+        end = left
+        if value is not None:
+            end = round(left + max(x(value) - left, 0.5), 1)
+            body.append(f'<rect x="{left}" y="{y}" width="{end - left:.1f}" height="{bar_h}" '
+                        f'fill="{_COLOURS.get(status, "#7a8699")}"><title>{_e(day)}: {text} {_e(unit)} '
+                        f'({_e(_WORD.get(status, status))})</title></rect>')
+        at = label_start(end + 4, text, lines)
+        right = max(right, at + len(text) * LABEL_CHAR_PX + 4)
+        body.append(f'<text x="{at:.1f}" y="{y + bar_h - 4}" font-size="11" class="value" '
+                    f'data-nutrient="{_e(key)}" data-day="{_e(day)}">{text}</text>')
     bottom = top + len(bars) * (bar_h + gap)
     if minimum is not None:
-        parts.append(f'<line x1="{x(minimum):.1f}" y1="{top - 4}" x2="{x(minimum):.1f}" y2="{bottom}" '
-                     f'stroke="#1e7b34" stroke-width="2" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x(minimum):.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle" '
-                     f'fill="#1e7b34">target {format_amount(minimum)}</text>')
+        body.append(f'<line class="target" x1="{x(minimum):.1f}" y1="{top - 4}" x2="{x(minimum):.1f}" '
+                    f'y2="{bottom}" stroke="#1e7b34" stroke-width="2" stroke-dasharray="4 3"/>')
+        body.append(f'<text x="{x(minimum):.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle" '
+                    f'fill="#1e7b34">target {format_amount(minimum)}</text>')
     if maximum is not None and max_applies:
-        parts.append(f'<line x1="{x(maximum):.1f}" y1="{top - 4}" x2="{x(maximum):.1f}" y2="{bottom}" '
-                     f'stroke="#b3261e" stroke-width="2"/>')
-        parts.append(f'<text x="{x(maximum):.1f}" y="{bottom + 23}" font-size="10" text-anchor="middle" '
-                     f'fill="#b3261e">max {format_amount(maximum)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        body.append(f'<line class="limit" x1="{x(maximum):.1f}" y1="{top - 4}" x2="{x(maximum):.1f}" '
+                    f'y2="{bottom}" stroke="#b3261e" stroke-width="2"/>')
+        body.append(f'<text x="{x(maximum):.1f}" y="{bottom + 23}" font-size="10" text-anchor="middle" '
+                    f'fill="#b3261e">max {format_amount(maximum)}</text>')
+    total_w = round(right)
+    return (f'<svg role="img" width="{total_w}" height="{height}" viewBox="0 0 {total_w} {height}" '
+            f'aria-label="{_e(label)} per day ({_e(unit)})">' + "".join(body) + "</svg>")
 
 
 def _legend() -> str:
@@ -179,7 +206,7 @@ def plan_to_html(plan: MealPlan) -> str:
             f'<tr><td>{_e(i.name)}</td><td class="n">{i.grams:,.0f} g</td><td>'
             f"{_e(f'{i.servings:g} x {i.household}' if i.household else f'{i.servings:g} servings')}</td></tr>"
             for i in items)
-        groups.append(f"<h3>{_e(group)}</h3><table><tbody>{lis}</tbody></table>")
+        groups.append(f'<div class="group"><h3>{_e(group)}</h3><table><tbody>{lis}</tbody></table></div>')
     body.append(f"<section><h2>Shopping list</h2>{''.join(groups)}</section>")
     if plan.supplements:
         lis = "".join(f"<li>{_e(supplement_text(s))}</li>" for s in plan.supplements)
@@ -242,22 +269,10 @@ def intake_report_to_html(report) -> str:
     body.append("<section><h2>Average per day</h2><table><thead><tr><th>Nutrient</th><th>Intake</th>"
                 "<th>Target</th><th>Maximum</th><th>% of target</th><th>Status</th></tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table></section>")
-    findings = []
-    for s in report.average.nutrients.values():
-        if s.status == "adequate" or not s.contributors:
-            continue
-        what = (f"short by {format_amount(s.shortfall)} {s.unit}" if s.shortfall is not None
-                else f"over by {format_amount(s.excess)} {s.unit}" if s.excess is not None else s.status)
-        sources = "".join(
-            f"<li>{_e(c.name)}: {format_amount(c.amount)} {_e(s.unit)}"
-            + (f" ({c.share:.0%})" if c.share is not None else "")
-            + (f' <strong class="high">limit: {_e(", ".join(c.limit_categories))}</strong>'
-               if c.limit_categories else "") + "</li>"
-            for c in s.contributors[:5])
-        findings.append(f"<h3>{_e(s.label)}: {_e(s.status)}, {_e(what)}</h3><p>Largest sources:</p>"
-                        f"<ul>{sources}</ul>")
-    if findings:
-        body.append(f"<section><h2>Gaps and excesses</h2>{''.join(findings)}</section>")
+    body += _gaps_section(report)
+    body += _excess_section(report)
+    body += _shares_section(report)
+    body += _unknown_section(report)
     log_rows = "".join(
         f'<tr><td class="n">{e.day}</td><td>{_e(e.name)}</td><td class="n">{e.grams:,.0f} g</td></tr>'
         for e in report.log.entries)
@@ -271,3 +286,103 @@ def intake_report_to_html(report) -> str:
     body.append("<footer>Made by nutriplan. Targets: NASEM/IOM Dietary Reference Intakes; foods: "
                 "USDA SR24.</footer>")
     return _page(title, body)
+
+
+def _sources(contributors, unit: str, count: int = 3) -> str:
+    """Return the largest sources as an HTML list, limit-category foods flagged with the
+    category's label (``categories.csv``)."""
+    names = category_labels()
+    items = []
+    for c in contributors[:count]:
+        share = f" ({c.share:.0%})" if c.share is not None else ""
+        flag = ""
+        if c.limit_categories:
+            flag = (' <strong class="high">limit category: '
+                    f'{_e(", ".join(names.get(k, k.replace("_", " ")) for k in c.limit_categories))}</strong>')
+        items.append(f"<li>{_e(c.name)}: {format_amount(c.amount)} {_e(unit)}{share}{flag}</li>")
+    return f'<ul class="sources">{"".join(items)}</ul>' if items else ""
+
+
+def _gaps_section(report) -> list[str]:
+    rows = []
+    for s in report.average.gaps():
+        rows.append(f'<tr><th>{_e(s.label)}</th><td class="n">{format_amount(s.total)} {_e(s.unit)}</td>'
+                    f'<td class="n">{format_amount(s.min)} ({_e(s.min_kind or "min")})</td>'
+                    f'<td class="n low">{format_amount(s.shortfall)} {_e(s.unit)}</td>'
+                    f"<td>{_sources(s.contributors, s.unit) or 'none in the log'}</td></tr>")
+    if not rows:
+        return []
+    return ['<section><div class="group"><h2>Gaps (average day)</h2><table class="findings"><thead><tr>'
+            "<th>Nutrient</th><th>Intake</th><th>Target</th><th>Short by</th><th>Largest sources</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"]
+
+
+def _excess_section(report) -> list[str]:
+    """The table output's "Above a maximum": every nutrient over its UL/CDRR/range and every
+    energy share above its range, on the average day and on each logged day."""
+    rows = []
+    for day in [report.average, *report.days]:
+        where = "Average day" if day.day is None else f"Day {day.day}"
+        for s in day.excesses():
+            counted = " (supplements only)" if s.max_scope == "supplements" else ""
+            rows.append(f'<tr data-excess="{_e(s.key)}" data-day="{_e(day.day or "average")}"><td>{where}</td>'
+                        f"<th>{_e(s.label)}</th><td class=\"n high\">{format_amount(s.counted_against_max)} "
+                        f"{_e(s.unit)}{_e(counted)}</td><td class=\"n\">{format_amount(s.max)} {_e(s.unit)} "
+                        f"({_e(s.max_kind or 'max')})</td><td class=\"n\">{format_amount(s.excess)} {_e(s.unit)}</td>"
+                        f"<td>{_sources(s.contributors, s.unit)}</td></tr>")
+        for e in day.energy_shares.values():
+            if e.status != "above range" or e.share is None:
+                continue
+            rows.append(f'<tr data-excess="{_e(e.key)}" data-day="{_e(day.day or "average")}"><td>{where}</td>'
+                        f"<th>{_e(e.label)}</th><td class=\"n high\">{e.share:.0%} of energy "
+                        f"({format_amount(e.grams)} g)</td><td class=\"n\">{e.max_pct:.0%} ({_e(e.kind)})</td>"
+                        f"<td class=\"n\">{(e.share - e.max_pct) * 100:.0f} points</td>"
+                        f"<td>{_sources(e.contributors, 'g')}</td></tr>")
+    if not rows:
+        return ['<section><div class="group"><h2>Above a maximum</h2><p>Nothing above an upper limit, '
+                "CDRR or energy-share range.</p></div></section>"]
+    return ['<section><div class="group"><h2>Above a maximum</h2><p>Amounts over an upper limit (UL), '
+            "chronic disease risk reduction intake (CDRR) or energy-share range; limit-category foods "
+            'are the first to cut.</p><table class="findings"><thead><tr><th>Day</th><th>What</th>'
+            "<th>Intake</th><th>Maximum</th><th>Over by</th><th>Largest sources</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div></section>"]
+
+
+_SHARE_CLASS = {"within range": "ok", "below range": "low", "above range": "high"}
+
+
+def _share_cell(share, day_label: str) -> str:
+    css = _SHARE_CLASS.get(share.status or "", "")
+    text = f"{share.share:.0%}" if share.share is not None else "-"
+    return f'<td class="n {css}" data-share="{_e(share.key)}" data-day="{_e(day_label)}">{text}</td>'
+
+
+def _shares_section(report) -> list[str]:
+    """Energy shares (AMDR and the Dietary Guidelines' saturated-fat limit) of the average day
+    and of each logged day."""
+    average = report.average.energy_shares
+    if not average:
+        return []
+    days = list(report.days)
+    head = "".join(f"<th>Day {d.day}</th>" for d in days)
+    rows = []
+    for key, e in average.items():
+        low, high = e.min_pct * 100, e.max_pct * 100
+        span = f"below {high:g}%" if low == 0 else f"{low:g}-{high:g}%"
+        cells = "".join(_share_cell(d.energy_shares[key], str(d.day)) for d in days if key in d.energy_shares)
+        status = e.status or "no energy logged"
+        rows.append(f"<tr><th>{_e(e.label)}</th>{_share_cell(e, 'average')}<td class=\"n\">{format_amount(e.grams)} g"
+                    f"</td>{cells}<td class=\"n\">{span} ({_e(e.kind)})</td>"
+                    f'<td class="{_SHARE_CLASS.get(e.status or "", "")}">{_e(status)}</td></tr>')
+    return ['<section><div class="group"><h2>Energy shares</h2><p>Share of the day\'s energy from each '
+            "macronutrient against its acceptable macronutrient distribution range (AMDR) and the "
+            'Dietary Guidelines\' saturated-fat limit (DGA).</p><table class="shares"><thead><tr>'
+            f"<th>Macronutrient</th><th>Average</th><th>Grams (average)</th>{head}<th>Range</th>"
+            f"<th>Status (average)</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"]
+
+
+def _unknown_section(report) -> list[str]:
+    items = "".join(f"<li>{_e(s.label)}: no value in the food table for {_e(', '.join(s.unknown_from))}; "
+                    "their contribution is unknown, not zero (the total is at least the amount shown)</li>"
+                    for s in report.average.nutrients.values() if not s.complete)
+    return [f"<section><h2>Unknown values</h2><ul>{items}</ul></section>"] if items else []
