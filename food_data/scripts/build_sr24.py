@@ -148,7 +148,7 @@ def build_full(foods: list[dict], measures: list[dict]) -> pd.DataFrame:
     column_of = dict(zip(included["sr24_name"], included["column"]))
     known_names = set(nutrient_map["sr24_name"])
     glossary = pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)
-    glossary_keys = list(glossary["key"])
+    glossary_keys = list(glossary.loc[glossary["in_food_table"] == "true", "key"])
     missing = [k for k in glossary_keys if k not in set(column_of.values()) and k not in DERIVED]
     if missing:
         raise BuildError(f"glossary nutrients without an SR24 mapping: {missing}")
@@ -217,7 +217,8 @@ def build_curated(full: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     vocab = pd.read_csv(FOOD_DATA / "vocabulary.csv", dtype=str)
     allowed = {v: set(vocab.loc[vocab["vocabulary"] == v, "value"]) for v in vocab["vocabulary"].unique()}
     categories = set(pd.read_csv(FOOD_DATA / "categories.csv", dtype=str)["category"])
-    glossary_keys = list(pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)["key"])
+    glossary = pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)
+    glossary_keys = list(glossary.loc[glossary["in_food_table"] == "true", "key"])
     full = full.set_index("food_id")
     problems = []
     if list(selection.columns) != SELECTION_COLUMNS:
