@@ -52,7 +52,9 @@ _NUMERIC = {
     "from_week", "months_min", "months_below", "milk_kcal_per_day", "mobilized_kcal_per_day",
     "pal_min_adult", "pal_below_adult", "min_ng_ml", "below_ng_ml", "repletion_min_iu",
     "target_25ohd_ng_ml", "low", "high", "value", "vitamin_d_iu", "calcium_mg", "magnesium_mg",
-    "curated_known", "curated_foods", "g_per_tsp_eq",
+    "curated_known", "curated_foods", "g_per_tsp_eq", "vitamin_a_rae_mcg", "retinol_mcg",
+    "vitamin_c_mg", "vitamin_e_mg", "niacin_mg", "vitamin_b6_mg", "folic_acid_mcg",
+    "vitamin_b12_mcg", "iron_mg", "zinc_mg",
 }
 #: numeric columns that may be empty (no value published, e.g. no UL for infants' magnesium).
 _OPTIONAL = {"max_value"}

@@ -13,7 +13,7 @@ from nutriplan.planning.assemble import assemble_plan
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import solve_week
 from nutriplan.errors import SolverError
-from nutriplan.supplements import load_supplements
+from nutriplan.supplements import planner_supplements
 from nutriplan.targets import targets_for
 
 
@@ -35,7 +35,7 @@ def plan_week(
     options = options or PlanOptions()
     table = load_foods("curated" if foods is None else foods) if not isinstance(foods, pd.DataFrame) else foods
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
-    supplements = load_supplements()
+    supplements = planner_supplements()
     week = solve_week(targets, table, options, supplements)
     plan = assemble_plan(profile, targets, options, table, week, supplements)
     problems = plan_violations(plan, table)
