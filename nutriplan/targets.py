@@ -13,6 +13,7 @@ from nutriplan.clinical import (
     clinical_limits,
     clinical_notes,
     lab_conditions,
+    profile_conditions,
     repletion_min_iu,
 )
 from nutriplan.dri import (
@@ -133,7 +134,7 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
     doses = resolve_doses(profile.supplements)
     if doses != profile.supplements:
         profile = profile.model_copy(update={"supplements": doses})
-    conditions: set[str] = set(lab_conditions(profile))
+    conditions: set[str] = set(lab_conditions(profile)) | profile_conditions(profile)
     overrides: list[str] = []
 
     energy = estimate_energy(profile)
