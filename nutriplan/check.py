@@ -133,7 +133,9 @@ def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -
             shortfall=target.min - total if status == "below target" else None,
             excess=counted - target.max if status.startswith("above") else None,
             complete=not unknown, unknown_from=unknown,
-            contributors=_contributors(by_food, key, log, divisor, total, supplements))
+            contributors=_contributors(by_food, key, log, divisor, total, supplements),
+            max_contributors=_form_contributors(target, by_food, log, divisor, counted,
+                                                targets.supplement_intake))
     energy = (nutrients["energy_kcal"].total if "energy_kcal" in nutrients
               else float(part["energy_kcal"].sum()) / divisor)
     energy_unknown = sorted(set(part.loc[part["energy_kcal"].isna(), "food_id"]))
@@ -158,6 +160,16 @@ def _counted_against_max(target: NutrientTarget, part: pd.DataFrame, divisor: fl
         return float(taken.get(form, 0.0)), sorted(set(part["food_id"]))
     from_food = float(part[form].sum(skipna=True)) / divisor
     return from_food + float(taken.get(form, 0.0)), sorted(set(part.loc[part[form].isna(), "food_id"]))
+
+
+def _form_contributors(target: NutrientTarget, by_food: pd.DataFrame, log: _Log, divisor: float,
+                       counted: float, taken: dict[str, float]) -> list[Contributor]:
+    """Return the largest sources of the form a total-scope, form-specific UL counts (retinol
+    for vitamin A), or an empty list for the other targets."""
+    form = target.max_form
+    if not form or target.max_scope != "total" or form not in by_food.columns:
+        return []
+    return _contributors(by_food, form, log, divisor, counted, float(taken.get(form, 0.0)))
 
 
 def _share_status(part: pd.DataFrame, by_food: pd.DataFrame, share: EnergyShare, energy: float,

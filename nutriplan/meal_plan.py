@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nutriplan.clinical import diet_notes
 from nutriplan.foods import load_foods
 from nutriplan.models.plan import MealPlan, PlanOptions
 from nutriplan.models.profile import Profile
@@ -38,6 +39,8 @@ def plan_week(
     supplements = planner_supplements()
     week = solve_week(targets, table, options, supplements)
     plan = assemble_plan(profile, targets, options, table, week, supplements)
+    extra = [note for note in diet_notes(options.diet) if note.id not in {n.id for n in plan.notes}]
+    plan = plan.model_copy(update={"notes": [*plan.notes, *extra]})  # B12 for vegans, iron...
     problems = plan_violations(plan, table)
     if problems:  # a solver tolerance slip: never hand out a plan that breaks a rule
         raise SolverError("the solver returned a plan that breaks a rule: " + "; ".join(problems[:5]))

@@ -121,6 +121,13 @@ class NutrientStatus(BaseModel):
     complete: bool = True
     unknown_from: list[str] = Field(default_factory=list)
     contributors: list[Contributor] = Field(default_factory=list)
+    max_contributors: list[Contributor] = Field(
+        default_factory=list, description="largest sources of the max_form (retinol), if any")
+
+    def excess_sources(self) -> list[Contributor]:
+        """Return the largest sources of what the maximum counts: of the form for a
+        form-specific UL (retinol for vitamin A), else of the nutrient."""
+        return self.max_contributors if self.max_form and self.max_scope == "total" else self.contributors
 
 
 class EnergyShareStatus(BaseModel):
