@@ -434,3 +434,15 @@ def test_html_check_report_groups_rows(tmp_path):
     assert positions == sorted(positions)
     assert 'data-nutrient="iron_mg"' in html and "retinol only)" in html
     assert not math.isnan(report.average.nutrients["selenium_mcg"].total)
+
+
+def test_a_vegan_plan_carries_the_b12_note_and_only_products_the_planner_counts():
+    profile = n.make_profile(age_years=30, sex="female", pregnant=True)
+    plan = n.plan_week(profile, n.PlanOptions(days=2, diet="vegan", allow_supplements=True))
+    ids = [note.id for note in plan.notes]
+    assert {"b12_vegan", "iron_vegetarian", "iron_pregnancy", "iodine_pregnancy_lactation"} <= set(ids)
+    assert len(ids) == len(set(ids))
+    allowed = {s.id for s in n.planner_supplements()}
+    assert all(dose.supplement_id in allowed for day in plan.days for dose in day.supplements)
+    # the new targets travel with the plan for reporting, unplanned
+    assert plan.targets.nutrients["iron_mg"].min == 27 and not plan.targets.nutrients["iron_mg"].planned
