@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, intake_report_to_html
+from nutriplan import (
+    NUTRIENT_GROUPS,
+    DayReport,
+    IntakeReport,
+    NutrientStatus,
+    check_intake,
+    group_keys,
+    intake_report_to_html,
+)
 from nutriplan import clip_text as clip
 from nutriplan import format_amount as num
 from nutriplan_cli.output import emit
@@ -58,9 +66,9 @@ def _limit_flag(categories: list[str]) -> str:
     return f" [LIMIT: {', '.join(_category_labels().get(c, c) for c in categories)}]"
 
 
-def _source_text(status: NutrientStatus, count: int = 3) -> str:
+def _source_text(status: NutrientStatus, count: int = 3, excess: bool = False) -> str:
     parts = []
-    for c in status.contributors[:count]:
+    for c in (status.excess_sources() if excess else status.contributors)[:count]:
         share = f", {c.share:.0%}" if c.share is not None else ""
         flag = _limit_flag(c.limit_categories)
         parts.append(f"{c.name} {num(c.amount)} {status.unit}{share}{flag}")
@@ -71,15 +79,33 @@ def _summary_table(report: DayReport) -> list[str]:
     lines = [f"{'Nutrient (per day)':<19}{'Intake':>9}{'Min':>8}{'Max':>8}  {'Unit':<5}{'% min':>6}  "
              f"{'Status':<13}Top source"]
     lines.append("-" * WIDTH)
-    for s in report.nutrients.values():
-        maximum = num(s.max) + ("*" if s.max is not None and s.max_scope == "supplements" else "")
-        intake = num(s.total) + ("+" if not s.complete else "")
-        pct = f"{s.pct_of_target:.0f}%" if s.pct_of_target is not None else "-"
-        top = s.contributors[0].name if s.contributors else ""
-        row = (f"{s.label:<19}{intake:>9}{num(s.min):>8}{maximum:>8}  {s.unit:<5}{pct:>6}  "
-               f"{s.status:<13}")
-        lines.append(row + clip(top, WIDTH - len(row)))
+    for group, keys in group_keys(report.nutrients).items():
+        lines.append(NUTRIENT_GROUPS[group])
+        for key in keys:
+            s = report.nutrients[key]
+            maximum = num(s.max) + _max_mark(s)
+            intake = num(s.total) + ("+" if not s.complete else "")
+            pct = f"{s.pct_of_target:.0f}%" if s.pct_of_target is not None else "-"
+            top = s.contributors[0].name if s.contributors else ""
+            row = (f"  {s.label[:17]:<17}{intake:>9}{num(s.min):>8}{maximum:>8}  {s.unit:<5}{pct:>6}  "
+                   f"{s.status:<13}")
+            lines.append(row + clip(top, WIDTH - len(row)))
     return lines
+
+
+def _max_mark(s: NutrientStatus) -> str:
+    """Return the mark after a maximum: ``^`` the UL counts one form (retinol, folic acid),
+    ``*`` it counts supplements only."""
+    if s.max is None:
+        return ""
+    return "^" if s.max_form else "*" if s.max_scope == "supplements" else ""
+
+
+#: The legend of the summary table's marks.
+LEGEND = ("* = the max counts supplements only (magnesium, niacin, vitamin E); ^ = it counts one "
+          "form only: retinol for vitamin A (food + supplements), folic acid for folate "
+          "(supplements; SR24 has no folic acid for fortified foods); + = at least (some foods "
+          "have no value)")
 
 
 def _shares(report: DayReport) -> list[str]:
@@ -99,6 +125,8 @@ def _by_day(report: IntakeReport) -> list[str]:
         block = report.days[start:start + DAYS_PER_BLOCK]
         lines.append(f"{'% of min (! = over max)':<24}" + "".join(f"{'Day ' + str(d.day):>9}" for d in block))
         for key, status in report.average.nutrients.items():
+            if not any(day.nutrients[key].pct_of_target is not None for day in block):
+                continue  # a limit only (added sugars): its total is in the summary
             cells = []
             for day in block:
                 s = day.nutrients[key]
@@ -124,9 +152,10 @@ def _findings(report: IntakeReport) -> list[str]:
     for day in [average, *report.days]:
         where = "average day" if day.day is None else f"day {day.day}"
         for s in day.excesses():
-            counted = " (supplements only)" if s.max_scope == "supplements" else ""
+            counted = (f" ({s.max_form.rsplit('_', 1)[0].replace('_', ' ')})" if s.max_form
+                       else " (supplements only)" if s.max_scope == "supplements" else "")
             text = (f"{s.label}, {where}: {num(s.counted_against_max)} {s.unit}{counted}, {num(s.excess)} "
-                    f"over the {s.max_kind} of {num(s.max)}. Top sources: {_source_text(s)}")
+                    f"over the {s.max_kind} of {num(s.max)}. Top sources: {_source_text(s, excess=True)}")
             excess_lines += wrap(text)
         for e in day.energy_shares.values():
             if e.status == "above range" and e.share is not None:
@@ -142,6 +171,15 @@ def _findings(report: IntakeReport) -> list[str]:
         for s in unknown:
             lines += wrap(f"{s.label}: no value in the food table for {', '.join(s.unknown_from)}; "
                           "their contribution is unknown, not zero")
+    form_unknown = [s for s in average.nutrients.values() if s.max_form and s.max_unknown_from
+                    and s.max_scope == "total"]
+    for s in form_unknown:
+        lines += wrap(f"{s.label}: the {s.max_kind} counts {s.max_form}, unknown for "
+                      f"{', '.join(s.max_unknown_from)}: it cannot be shown to hold")
+    if report.not_checked:
+        lines += ["", "Not checked (no column in the food table)"]
+        lines += wrap(", ".join(report.not_checked) + ": SR24 does not measure added sugars; "
+                      "a food table with USDA FPED equivalents would carry them")
     return lines
 
 
@@ -166,7 +204,7 @@ def format_check_table(report: IntakeReport) -> str:
         taken = ", ".join(f"{k} {num(v)}" for k, v in report.supplement_intake.items())
         lines += wrap(f"Supplements already taken (per day, counted below): {taken}", indent="", first="")
     title = "Average day" if len(days) > 1 else f"Day {days[0]}"
-    lines += ["", f"{title} (* magnesium: the max counts supplements only)", *_summary_table(report.average)]
+    lines += ["", title, *_summary_table(report.average), *wrap(LEGEND, indent="", first="")]
     lines += ["", "Energy shares", *_shares(report.average)]
     if len(days) > 1:
         lines += ["", *_by_day(report)]

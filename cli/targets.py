@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from nutriplan import Targets, format_amount, nutrient_table, targets_for
+from nutriplan import NUTRIENT_GROUPS, Targets, format_amount, group_keys, nutrient_table, targets_for
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
@@ -37,6 +37,29 @@ def _detail(target, window: float) -> str:
     return target.life_stage or ""
 
 
+#: How the form a UL counts is shown in the "Max is" column.
+FORM_LABELS = {"retinol_mcg": "retinol", "folic_acid_mcg": "folic acid"}
+
+
+def min_is(target) -> str:
+    """Return the "Min is" cell: the kind (RDA, AI...), ``~`` when the minimum is only reported."""
+    if target.min is None:
+        return ""
+    return (target.kind or "") + ("~" if target.minimum_rule == "reported" else "")
+
+
+def max_is(target) -> str:
+    """Return the "Max is" cell: the kind (UL, CDRR...) and which intake it counts."""
+    if target.max is None:
+        return ""
+    text = target.max_kind or ""
+    if target.max_form:
+        return text + f" ({FORM_LABELS.get(target.max_form, target.max_form)})"
+    if target.max_scope == "supplements":
+        return text + " (suppl.)"
+    return text
+
+
 def format_targets_table(targets: Targets) -> str:
     """Return ``targets`` as text readable at 100 columns: a header about the person, one line per
     nutrient target, the energy shares, overrides, notes and the numbered sources."""
@@ -62,24 +85,32 @@ def format_targets_table(targets: Targets) -> str:
             sources.append(source)
         return f"[{sources.index(source) + 1}]"
 
-    lines += ["", f"{'Nutrient (per day)':<20}{'Min':>9}{'Max':>9}  {'Unit':<5}{'Min is':<11}"
-                  f"{'Max is':<15}{'Src':<8}Detail"]
+    lines += ["", f"{'Nutrient (per day)':<20}{'Min':>9}{'Max':>9}  {'Unit':<7}{'Min is':<11}"
+                  f"{'Max is':<16}{'Src':<8}Detail"]
     lines.append("-" * WIDTH)
-    for target in targets.nutrients.values():
-        label = labels.get(target.key, target.key)
-        max_is = target.max_kind or ""
-        if target.max_scope == "supplements" and target.max is not None:
-            max_is += " (suppl.)"
-        refs = ref(target.source)
-        if target.max is not None and target.max_source and target.max_source != target.source:
-            refs += ref(target.max_source)
-        detail = _detail(target, targets.energy_window)
-        row = (f"{label:<20}{format_amount(target.min):>9}{format_amount(target.max):>9}  {target.unit:<5}"
-               f"{target.kind or '':<11}{max_is:<15}{refs:<8}")
-        # the detail wraps at word boundaries under its column, never cut mid-word
-        parts = textwrap.wrap(detail, max(WIDTH - len(row), 12), break_on_hyphens=False) or [""]
-        lines.append(row + parts[0])
-        lines += [" " * len(row) + part for part in parts[1:]]
+    for group, keys in group_keys(targets.nutrients).items():
+        lines.append(NUTRIENT_GROUPS[group])
+        for key in keys:
+            target = targets.nutrients[key]
+            label = labels.get(target.key, target.key)
+            refs = ref(target.source)
+            if target.max is not None and target.max_source and target.max_source != target.source:
+                refs += ref(target.max_source)
+            detail = _detail(target, targets.energy_window)
+            row = (f"  {label:<18}{format_amount(target.min):>9}{format_amount(target.max):>9}  "
+                   f"{target.unit:<7}{min_is(target):<11}{max_is(target):<16}{refs:<8}")
+            # the detail wraps at word boundaries under its column, never cut mid-word
+            parts = textwrap.wrap(detail, max(WIDTH - len(row), 12), break_on_hyphens=False) or [""]
+            lines.append((row + parts[0]).rstrip())
+            lines += [" " * len(row) + part for part in parts[1:]]
+    lines += _wrap("Max is: (suppl.) = the UL counts supplements (and fortification) only, not "
+                   "food; (retinol) = preformed vitamin A only; (folic acid) = synthetic folic acid "
+                   "from supplements and fortified foods only. Min is: ~ = "
+                   "reported, not enforced (too many foods lack a value). Vitamin A is in RAE, "
+                   "folate in DFE (counted as total folate, a lower bound). The vitamins and "
+                   "minerals other than vitamin D, calcium, magnesium, phosphorus, potassium and "
+                   "sodium, and added sugars, are checked and reported but not yet planned.",
+                   indent="", first="")
     lines += ["", "Energy shares (percent of the day's energy)"]
     for share in targets.energy_shares.values():
         label = labels.get(share.key, share.key)

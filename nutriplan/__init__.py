@@ -148,3 +148,10 @@ from nutriplan.batch import plan_batch, read_clients  # noqa: E402
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
 
 __all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]
+
+# --- every DRI nutrient (issue 12) ---
+from nutriplan.clinical import diet_notes  # noqa: E402
+from nutriplan.nutrients import NUTRIENT_GROUPS, group_keys, group_of  # noqa: E402
+from nutriplan.supplements import planner_supplements  # noqa: E402
+
+__all__ += ["NUTRIENT_GROUPS", "diet_notes", "group_keys", "group_of", "planner_supplements"]

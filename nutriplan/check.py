@@ -22,7 +22,7 @@ from nutriplan.models.intake import (
 )
 from nutriplan.models.profile import Profile
 from nutriplan.models.targets import EnergyShare, NutrientTarget, Targets
-from nutriplan.nutrients import nutrient_table
+from nutriplan.nutrients import group_of, nutrient_table
 from nutriplan.targets import targets_for
 
 #: How many contributors each nutrient lists (largest first).
@@ -54,14 +54,16 @@ def _above(value: float, bound: float) -> bool:
     return value > bound + _REL_TOL * max(1.0, abs(bound))
 
 
-def nutrient_status(target: NutrientTarget, from_food: float, from_supplements: float = 0.0) -> str:
+def nutrient_status(target: NutrientTarget, from_food: float, from_supplements: float = 0.0,
+                    counted: float | None = None) -> str:
     """Return the status of a daily intake against ``target``: ``"below target"`` (total under
     the min), ``"above UL"`` / ``"above CDRR"`` / ``"above range"`` (the amount counted against
-    the max, i.e. the total or for ``max_scope == "supplements"`` the supplements only, over the
-    max) or ``"adequate"``. Amounts in the target's unit per day; a value equal to a bound is
-    within it."""
+    the max, i.e. the total or for ``max_scope == "supplements"`` the supplements only, or
+    ``counted`` when given (a UL on one form, e.g. retinol), over the max) or ``"adequate"``.
+    Amounts in the target's unit per day; a value equal to a bound is within it."""
     total = from_food + from_supplements
-    counted = from_supplements if target.max_scope == "supplements" else total
+    if counted is None:
+        counted = from_supplements if target.max_scope == "supplements" else total
     if target.max is not None and _above(counted, target.max):
         if target.max_kind == "CDRR":
             return "above CDRR"
@@ -119,21 +121,28 @@ def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -
     labels = nutrient_table()["label"].to_dict()
     nutrients: dict[str, NutrientStatus] = {}
     for key, target in targets.nutrients.items():
+        if key not in part.columns:
+            continue  # no column in the food table: named in IntakeReport.not_checked
         from_food = float(part[key].sum(skipna=True)) / divisor
         supplements = float(targets.supplement_intake.get(key, 0.0))
         total = from_food + supplements
         unknown = sorted(set(part.loc[part[key].isna(), "food_id"]))
-        status = nutrient_status(target, from_food, supplements)
-        counted = supplements if target.max_scope == "supplements" else total
+        counted, max_unknown = _counted_against_max(target, part, divisor, total, supplements,
+                                                    targets.supplement_intake)
+        status = nutrient_status(target, from_food, supplements, counted)
         nutrients[key] = NutrientStatus(
             key=key, label=labels.get(key, key), unit=target.unit, total=total, from_food=from_food,
             from_supplements=supplements, min=target.min, max=target.max, min_kind=target.kind,
-            max_kind=target.max_kind, max_scope=target.max_scope, counted_against_max=counted,
+            max_kind=target.max_kind, max_scope=target.max_scope, max_form=target.max_form,
+            counted_against_max=counted, max_unknown_from=max_unknown, group=group_of(key),
+            planned=target.planned,
             pct_of_target=100.0 * total / target.min if target.min else None, status=status,
             shortfall=target.min - total if status == "below target" else None,
             excess=counted - target.max if status.startswith("above") else None,
             complete=not unknown, unknown_from=unknown,
-            contributors=_contributors(by_food, key, log, divisor, total, supplements))
+            contributors=_contributors(by_food, key, log, divisor, total, supplements),
+            max_contributors=_form_contributors(target, by_food, log, divisor, counted,
+                                                targets.supplement_intake))
     energy = (nutrients["energy_kcal"].total if "energy_kcal" in nutrients
               else float(part["energy_kcal"].sum()) / divisor)
     energy_unknown = sorted(set(part.loc[part["energy_kcal"].isna(), "food_id"]))
@@ -141,6 +150,33 @@ def _day_report(log: _Log, day: int | None, days: list[int], targets: Targets) -
               for key, share in targets.energy_shares.items()}
     return DayReport(day=day, days=[day] if day is not None else days, entries=len(part),
                      grams=float(part["grams"].sum()) / divisor, nutrients=nutrients, energy_shares=shares)
+
+
+def _counted_against_max(target: NutrientTarget, part: pd.DataFrame, divisor: float, total: float,
+                         supplements: float, taken: dict[str, float]) -> tuple[float, list[str]]:
+    """Return (amount the max counts per day, foods whose value of that amount is unknown):
+    supplements only for ``max_scope == "supplements"`` (of the ``max_form`` if set, e.g. folic
+    acid), the food + supplement amount of ``max_form`` (retinol) for a form-specific UL on the
+    total, else the total (with the foods of unknown value, as for the minimum)."""
+    form = target.max_form
+    if target.max_scope == "supplements":
+        return float(taken.get(form, 0.0)) if form else supplements, []
+    if form is None:
+        return total, sorted(set(part.loc[part[target.key].isna(), "food_id"]))
+    if form not in part.columns:
+        return float(taken.get(form, 0.0)), sorted(set(part["food_id"]))
+    from_food = float(part[form].sum(skipna=True)) / divisor
+    return from_food + float(taken.get(form, 0.0)), sorted(set(part.loc[part[form].isna(), "food_id"]))
+
+
+def _form_contributors(target: NutrientTarget, by_food: pd.DataFrame, log: _Log, divisor: float,
+                       counted: float, taken: dict[str, float]) -> list[Contributor]:
+    """Return the largest sources of the form a total-scope, form-specific UL counts (retinol
+    for vitamin A), or an empty list for the other targets."""
+    form = target.max_form
+    if not form or target.max_scope != "total" or form not in by_food.columns:
+        return []
+    return _contributors(by_food, form, log, divisor, counted, float(taken.get(form, 0.0)))
 
 
 def _share_status(part: pd.DataFrame, by_food: pd.DataFrame, share: EnergyShare, energy: float,
@@ -183,14 +219,17 @@ def check_intake(profile: Profile, intake: str | Path | Iterable[dict] | pd.Data
     log = log.model_copy(update={"foods": foods_label(foods)})
     if targets is None:
         targets = targets_for(profile, energy_window=energy_window, vitamin_d_override_iu=vitamin_d_override_iu)
-    keys = list(dict.fromkeys([*targets.nutrients, *targets.energy_shares, "energy_kcal"]))
-    missing = [key for key in keys if key not in table.columns]
+    required = [*targets.planned_nutrients(), *targets.energy_shares, "energy_kcal"]
+    missing = [key for key in dict.fromkeys(required) if key not in table.columns]
     if missing:
         raise InputError(f"foods: the food table has no column for {', '.join(missing)}")
+    forms = [t.max_form for t in targets.nutrients.values() if t.max_form]
+    not_checked = [key for key in targets.nutrients if key not in table.columns]
+    keys = [key for key in dict.fromkeys([*required, *targets.nutrients, *forms]) if key in table.columns]
     joined = _Log(log, table, keys)
     days = log.days
     reports = [_day_report(joined, day, days, targets) for day in days]
     return IntakeReport(
         profile=targets.profile, targets=targets, log=log, days=reports,
         average=_day_report(joined, None, days, targets), supplement_intake=dict(targets.supplement_intake),
-        notes=list(targets.notes), overrides=list(targets.overrides))
+        notes=list(targets.notes), overrides=list(targets.overrides), not_checked=not_checked)

@@ -38,7 +38,48 @@ CONDITIONS = {
     "gestation_unknown": "pregnant without gestation weeks",
     "prepregnancy_weight_unknown": "pregnancy energy deposition from the current weight",
     "postpartum_unknown": "lactating without months postpartum",
+    "could_become_pregnant": "female aged 14-50 (the DRI childbearing ages), pregnant or not",
+    "pregnant": "pregnant",
+    "lactating": "lactating",
+    "vegetarian": "a vegetarian or vegan diet (given by the plan or recommendation options)",
+    "vegan": "a vegan diet (given by the plan or recommendation options)",
 }
+
+#: Ages (years) at which a female profile "could become pregnant" for the folic acid note: the
+#: ages the DRI tables give pregnancy values for (14 to 50).
+CHILDBEARING_AGE_MIN, CHILDBEARING_AGE_BELOW = 14, 51
+
+
+def profile_conditions(profile: Profile) -> set[str]:
+    """Return the life-stage conditions of ``profile`` for the notes: ``"pregnant"``,
+    ``"lactating"`` and ``"could_become_pregnant"`` (female aged 14 to 50)."""
+    found = set()
+    if profile.pregnant:
+        found.add("pregnant")
+    if profile.lactating:
+        found.add("lactating")
+    if profile.sex == "female" and CHILDBEARING_AGE_MIN <= profile.age_years < CHILDBEARING_AGE_BELOW:
+        found.add("could_become_pregnant")
+    return found
+
+
+def diet_conditions(diet: str) -> set[str]:
+    """Return the note conditions of a diet: ``{"vegan", "vegetarian"}`` for ``"vegan"``,
+    ``{"vegetarian"}`` for ``"vegetarian"``, nothing for the others."""
+    return {"vegan": {"vegan", "vegetarian"}, "vegetarian": {"vegetarian"}}.get(diet, set())
+
+
+def diet_notes(diet: str) -> list[Note]:
+    """Return the notes that hold for ``diet`` only (B12 for vegans, iron for vegetarians), in
+    file order; the notes of every profile come from ``targets_for``."""
+    conditions = diet_conditions(diet)
+    return [note for note in clinical_notes(conditions) if note.id in _diet_note_ids(conditions)]
+
+
+def _diet_note_ids(conditions: set[str]) -> set[str]:
+    rules = note_rules()
+    return {row["id"] for _, row in rules.iterrows()
+            if {c.strip() for c in row["condition"].split("|")} & conditions}
 
 
 @lru_cache(maxsize=None)

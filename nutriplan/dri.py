@@ -21,6 +21,30 @@ NUTRIENT_TABLES = {
     "sodium_mg": "dri/sodium.csv",
 }
 
+#: nutrient key -> bundled DRI table of the vitamins and minerals added by issue 12 (RDA/AI, and
+#: the UL with the form it applies to: ``max_form`` names the column it counts when that is not
+#: the nutrient itself, e.g. vitamin A's UL counts ``retinol_mcg``). Their targets are not yet
+#: enforced by the planner (``NutrientTarget.planned`` is False).
+MICRONUTRIENT_TABLES = {
+    "vitamin_a_rae_mcg": "dri/vitamin_a.csv",
+    "vitamin_c_mg": "dri/vitamin_c.csv",
+    "vitamin_e_mg": "dri/vitamin_e.csv",
+    "vitamin_k_mcg": "dri/vitamin_k.csv",
+    "thiamin_mg": "dri/thiamin.csv",
+    "riboflavin_mg": "dri/riboflavin.csv",
+    "niacin_mg": "dri/niacin.csv",
+    "vitamin_b6_mg": "dri/vitamin_b6.csv",
+    "folate_mcg": "dri/folate.csv",
+    "vitamin_b12_mcg": "dri/vitamin_b12.csv",
+    "pantothenic_acid_mg": "dri/pantothenic_acid.csv",
+    "choline_mg": "dri/choline.csv",
+    "iron_mg": "dri/iron.csv",
+    "zinc_mg": "dri/zinc.csv",
+    "copper_mg": "dri/copper.csv",
+    "manganese_mg": "dri/manganese.csv",
+    "selenium_mcg": "dri/selenium.csv",
+}
+
 _NUMERIC = {
     "age_min", "age_max", "min_value", "max_value", "g_per_kg", "g_per_day", "min_pct", "max_pct",
     "kcal_per_g", "g_per_1000_kcal", "height_cm", "weight_kg", "intercept", "age_coef",
@@ -28,6 +52,9 @@ _NUMERIC = {
     "from_week", "months_min", "months_below", "milk_kcal_per_day", "mobilized_kcal_per_day",
     "pal_min_adult", "pal_below_adult", "min_ng_ml", "below_ng_ml", "repletion_min_iu",
     "target_25ohd_ng_ml", "low", "high", "value", "vitamin_d_iu", "calcium_mg", "magnesium_mg",
+    "curated_known", "curated_foods", "g_per_tsp_eq", "vitamin_a_rae_mcg", "retinol_mcg",
+    "vitamin_c_mg", "vitamin_e_mg", "niacin_mg", "vitamin_b6_mg", "folic_acid_mcg",
+    "vitamin_b12_mcg", "iron_mg", "zinc_mg",
 }
 #: numeric columns that may be empty (no value published, e.g. no UL for infants' magnesium).
 _OPTIONAL = {"max_value"}
@@ -35,6 +62,7 @@ _VOCABULARY = {
     "sex": {"any", "female", "male"},
     "condition": {"none", "pregnant", "lactating"},
     "max_scope": {"total", "supplements"},
+    "minimum_rule": {"hard", "reported"},
 }
 
 
@@ -85,13 +113,40 @@ _DRI_COLUMNS = ["nutrient", "life_stage", "sex", "condition", "age_min", "age_ma
                 "min_kind", "max_value", "max_kind", "max_scope", "unit", "source"]
 
 
+_MICRO_COLUMNS = [*_DRI_COLUMNS, "max_form", "basis"]
+
+
 @lru_cache(maxsize=None)
 def dri_table(nutrient: str) -> pd.DataFrame:
-    """Return the RDA/AI and UL/CDRR table of ``nutrient`` (a key of ``NUTRIENT_TABLES``), one row
-    per life stage: ``age_min <= age < age_max`` in years, amounts per day in ``unit``."""
-    if nutrient not in NUTRIENT_TABLES:
-        raise KeyError(f"no DRI table for {nutrient!r}; known: {', '.join(NUTRIENT_TABLES)}")
-    return read_table(NUTRIENT_TABLES[nutrient], _DRI_COLUMNS)
+    """Return the RDA/AI and UL/CDRR table of ``nutrient`` (a key of ``NUTRIENT_TABLES`` or
+    ``MICRONUTRIENT_TABLES``), one row per life stage: ``age_min <= age < age_max`` in years,
+    amounts per day in ``unit``. Tables of ``MICRONUTRIENT_TABLES`` also have ``max_form`` (the
+    column the UL counts, empty = the nutrient itself) and ``basis`` (what the amounts are: RAE,
+    DFE, NE, which intake the UL covers)."""
+    if nutrient in NUTRIENT_TABLES:
+        return read_table(NUTRIENT_TABLES[nutrient], _DRI_COLUMNS)
+    if nutrient in MICRONUTRIENT_TABLES:
+        return read_table(MICRONUTRIENT_TABLES[nutrient], _MICRO_COLUMNS)
+    known = ", ".join([*NUTRIENT_TABLES, *MICRONUTRIENT_TABLES])
+    raise KeyError(f"no DRI table for {nutrient!r}; known: {known}")
+
+
+@lru_cache(maxsize=None)
+def minimum_rules() -> dict[str, str]:
+    """Return nutrient key -> ``"hard"`` (the planner may treat the minimum as a rule: nearly every
+    curated food has a known value) or ``"reported"`` (the minimum is reported, not enforced: too
+    many foods lack a value), from ``dri/minimum_rules.csv``."""
+    table = read_table("dri/minimum_rules.csv", ["nutrient", "minimum_rule", "curated_known",
+                                                 "curated_foods", "source"])
+    return dict(zip(table["nutrient"], table["minimum_rule"]))
+
+
+@lru_cache(maxsize=None)
+def added_sugars_table() -> pd.DataFrame:
+    """Return the added-sugars limit by age: ``max_pct`` (percent of energy), ``kcal_per_g`` and
+    ``g_per_tsp_eq`` (grams of added sugars per FPED teaspoon equivalent)."""
+    return read_table("dri/added_sugars.csv", ["nutrient", "age_min", "age_max", "max_pct",
+                                               "kcal_per_g", "g_per_tsp_eq", "kind", "source"])
 
 
 @lru_cache(maxsize=None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nutriplan.clinical import diet_notes
 from nutriplan.foods import load_foods
 from nutriplan.models.plan import MealPlan, PlanOptions
 from nutriplan.models.profile import Profile
@@ -13,7 +14,7 @@ from nutriplan.planning.assemble import assemble_plan
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import solve_week
 from nutriplan.errors import SolverError
-from nutriplan.supplements import load_supplements
+from nutriplan.supplements import planner_supplements
 from nutriplan.targets import targets_for
 
 
@@ -35,9 +36,11 @@ def plan_week(
     options = options or PlanOptions()
     table = load_foods("curated" if foods is None else foods) if not isinstance(foods, pd.DataFrame) else foods
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
-    supplements = load_supplements()
+    supplements = planner_supplements()
     week = solve_week(targets, table, options, supplements)
     plan = assemble_plan(profile, targets, options, table, week, supplements)
+    extra = [note for note in diet_notes(options.diet) if note.id not in {n.id for n in plan.notes}]
+    plan = plan.model_copy(update={"notes": [*plan.notes, *extra]})  # B12 for vegans, iron...
     problems = plan_violations(plan, table)
     if problems:  # a solver tolerance slip: never hand out a plan that breaks a rule
         raise SolverError("the solver returned a plan that breaks a rule: " + "; ".join(problems[:5]))

@@ -19,14 +19,41 @@ NMOL_PER_L_PER_NG_PER_ML = 2.496
 @lru_cache(maxsize=1)
 def nutrient_table() -> pd.DataFrame:
     """Return the nutrient glossary as a DataFrame indexed by key (columns ``label``, ``unit``,
-    ``sr24_name``, ``sr_nutrient_number``, ``fdc_nutrient_name``)."""
+    ``sr24_name``, ``sr_nutrient_number``, ``fdc_nutrient_name``, ``group`` = ``energy_macros`` /
+    ``vitamins`` / ``minerals`` / ``other`` and ``in_food_table`` = a column of the food tables;
+    ``folic_acid_mcg`` and ``added_sugars_tsp_eq`` are not: see ``food_data/SOURCES.md``)."""
     table = pd.read_csv(data_path("nutrients.csv"), dtype={"sr_nutrient_number": str})
+    table["in_food_table"] = table["in_food_table"].astype(str).str.lower() == "true"
     return table.set_index("key")
 
 
 def nutrient_keys() -> list[str]:
     """Return the nutrient column names of a food table, in glossary order (per 100 g of food)."""
-    return list(nutrient_table().index)
+    table = nutrient_table()
+    return list(table.index[table["in_food_table"]])
+
+
+#: Display groups of the glossary's ``group`` column, in output order, with their headings.
+NUTRIENT_GROUPS = {"energy_macros": "Energy and macronutrients", "vitamins": "Vitamins",
+                   "minerals": "Minerals", "other": "Other"}
+
+
+def group_of(key: str) -> str:
+    """Return the display group of nutrient ``key`` (a key of ``NUTRIENT_GROUPS``); keys outside
+    the glossary (``vitamin_d_mcg``) follow their base nutrient, else ``"other"``."""
+    table = nutrient_table()
+    if key == "vitamin_d_mcg":
+        key = "vitamin_d_iu"
+    return str(table.at[key, "group"]) if key in table.index else "other"
+
+
+def group_keys(keys) -> dict[str, list[str]]:
+    """Return ``keys`` grouped by display group, groups in ``NUTRIENT_GROUPS`` order (empty groups
+    left out), keys in their given order within a group."""
+    grouped: dict[str, list[str]] = {group: [] for group in NUTRIENT_GROUPS}
+    for key in keys:
+        grouped[group_of(key)].append(key)
+    return {group: members for group, members in grouped.items() if members}
 
 
 def unit_of(key: str) -> str:

@@ -28,7 +28,7 @@ from typing import Iterable
 import pandas as pd
 
 from nutriplan.check import _category_kinds, check_intake
-from nutriplan.clinical import clinical_notes
+from nutriplan.clinical import clinical_notes, diet_notes
 from nutriplan.errors import InputError
 from nutriplan.foods import _resolve, nutrient_columns
 from nutriplan.intake import foods_label
@@ -160,10 +160,12 @@ def _mentions(note: Note, nutrients: list[str]) -> bool:
     return False
 
 
-def _notes(targets: Targets | None, nutrients: list[str]) -> list[Note]:
-    """Return the clinical notes that apply (the profile's, or the ones every profile carries)
-    and that name one of ``nutrients``."""
-    notes = targets.notes if targets is not None else clinical_notes(set())
+def _notes(targets: Targets | None, nutrients: list[str], diet: str = "omnivore") -> list[Note]:
+    """Return the clinical notes that apply (the profile's, or the ones every profile carries,
+    and those of ``diet``: B12 for vegans, iron for vegetarians) and that name one of
+    ``nutrients``."""
+    notes = list(targets.notes if targets is not None else clinical_notes(set()))
+    notes += [note for note in diet_notes(diet) if note.id not in {n.id for n in notes}]
     return [note for note in notes if _mentions(note, nutrients)]
 
 
@@ -209,7 +211,7 @@ def recommend_foods(nutrient: str, profile: Profile | None = None, diet: str = "
                                     items=items)
     return RecommendationReport(diet=diet, per=per, foods=foods_label(foods),
                                 profile=None if targets is None else targets.profile, nutrients=[group],
-                                notes=_notes(targets, [nutrient]))
+                                notes=_notes(targets, [nutrient], diet))
 
 
 # ----------------------------------------------------------------------------- for a food log
@@ -220,11 +222,15 @@ class _Room:
     def __init__(self, report: IntakeReport):
         targets = report.targets
         self.limits: dict[str, tuple[float, str]] = {}
+        self.strict: set[str] = set()
         for key, target in targets.nutrients.items():
-            if target.max is None or target.max_scope != "total":
+            if target.max is None or target.max_scope != "total" or key not in report.average.nutrients:
                 continue
-            room = min(target.max - day.nutrients[key].total for day in report.days)
-            self.limits[key] = (room, f"{key} ({target.max_kind} {target.max:g} {target.unit})")
+            column = target.max_form or key
+            room = min(target.max - day.nutrients[key].counted_against_max for day in report.days)
+            self.limits[column] = (room, f"{column} ({target.max_kind} {target.max:g} {target.unit})")
+            if target.planned:
+                self.strict.add(column)
         self.shares = []
         for key, share in targets.energy_shares.items():
             if share.max_pct >= 1:
@@ -238,9 +244,11 @@ class _Room:
         serving = food["serving_g"]
         cap, by = math.inf, None
         for key, (room, label) in self.limits.items():
-            per_serving = food[key] * serving / 100.0
+            per_serving = food[key] * serving / 100.0 if key in food.index else math.nan
             if math.isnan(per_serving):
-                return 0.0, None, f"unknown {key}"
+                if key in self.strict:
+                    return 0.0, None, f"unknown {key}"
+                continue  # a UL not yet planned: applied where the food's value is known
             if per_serving > 0 and room / per_serving < cap:
                 cap, by = max(room, 0.0) / per_serving, label
         energy = food["energy_kcal"] * serving / 100.0
@@ -270,7 +278,9 @@ def recommend_for_intake(profile: Profile, intake: str | Path | Iterable[dict] |
     For each food: ``servings`` per day (in quarter servings) to add to every logged day that
     close the average shortfall without crossing any maximum on any logged day (every nutrient
     target with a maximum counted on the total: vitamin D, calcium, phosphorus ULs, the sodium
-    CDRR, the energy range; and every energy-share maximum, e.g. saturated fat under 10%). When a
+    CDRR, the energy range; the ULs of vitamin A (as retinol), C, B6, choline, iron, zinc,
+    copper, manganese and selenium where the food's value is known; and every energy-share
+    maximum, e.g. saturated fat under 10%). When a
     maximum stops short of the gap, ``closes_gap`` is False and ``limited_by`` names it. Foods
     that fit no serving at all, or miss a value a maximum needs, are in ``skipped``. Ranking: limit
     foods last, then foods that close the gap, then the tiers (module docstring).
@@ -324,4 +334,4 @@ def recommend_for_intake(profile: Profile, intake: str | Path | Iterable[dict] |
                  for rank, (row, food_id, servings, grams, closes, limited_by, adds) in enumerate(found[:limit], 1)]
         groups.append(group.model_copy(update={"items": items, "skipped": skipped}))
     return RecommendationReport(diet=diet, per=per, foods=foods_label(foods), profile=report.profile,
-                                nutrients=groups, notes=_notes(report.targets, keys), intake=report)
+                                nutrients=groups, notes=_notes(report.targets, keys, diet), intake=report)

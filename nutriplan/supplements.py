@@ -1,5 +1,6 @@
 """The supplement catalogue (``food_data/supplements.csv``): vitamin D3, calcium and magnesium
-products with their per-unit amounts, and resolving the doses a profile lists against it."""
+products, and (issue 12) a prenatal multivitamin, folic acid, vitamin B12 and iron, with their
+per-unit amounts, and resolving the doses a profile lists against it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from pathlib import Path
 
 from nutriplan.dri import read_table
 from nutriplan.errors import ProfileError
-from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS, Supplement, SupplementDose
+from nutriplan.models.supplement import (
+    ALL_SUPPLEMENT_NUTRIENTS,
+    Supplement,
+    SupplementDose,
+)
 
-_COLUMNS = ["id", "name", "form", "unit", "vitamin_d_iu", "calcium_mg", "magnesium_mg", "source"]
+_COLUMNS = ["id", "name", "form", "unit", *ALL_SUPPLEMENT_NUTRIENTS, "source"]
 
 
 @lru_cache(maxsize=4)
@@ -21,8 +26,17 @@ def _catalogue(path: str | None) -> tuple[Supplement, ...]:
 
 def load_supplements(path: str | Path | None = None) -> list[Supplement]:
     """Return the supplement catalogue (bundled, or the CSV at ``path`` with the same columns):
-    per unit, ``vitamin_d_iu`` in IU and ``calcium_mg`` / ``magnesium_mg`` in elemental mg."""
+    per unit, ``vitamin_d_iu`` in IU, minerals in elemental mg, the others in the unit of their
+    column name (``folic_acid_mcg``, ``vitamin_b12_mcg``...)."""
     return list(_catalogue(None if path is None else str(path)))
+
+
+def planner_supplements(path: str | Path | None = None) -> list[Supplement]:
+    """Return the products of the catalogue the planner may add today: those that carry only
+    vitamin D, calcium and magnesium (``Supplement.planner_ready``). The others (prenatal
+    multivitamin, folic acid, B12, iron) wait until the planner counts their vitamins and
+    minerals against the ULs."""
+    return [s for s in load_supplements(path) if s.planner_ready]
 
 
 def supplement_ids() -> list[str]:
@@ -44,7 +58,7 @@ def resolve_doses(doses: list[SupplementDose]) -> list[SupplementDose]:
         if item is None:
             unknown.append(dose.id)
             continue
-        update = {key: getattr(item, key) for key in SUPPLEMENT_NUTRIENTS if getattr(dose, key) is None}
+        update = {key: getattr(item, key) for key in ALL_SUPPLEMENT_NUTRIENTS if getattr(dose, key) is None}
         update["name"] = dose.name or item.name
         resolved.append(dose.model_copy(update=update))
     if unknown:
@@ -59,9 +73,12 @@ def resolve_doses(doses: list[SupplementDose]) -> list[SupplementDose]:
 
 def supplement_intake(doses: list[SupplementDose]) -> dict[str, float]:
     """Return the daily totals of resolved ``doses``: ``{"vitamin_d_iu": IU, "calcium_mg": mg,
-    "magnesium_mg": mg}``."""
-    totals = {key: 0.0 for key in SUPPLEMENT_NUTRIENTS}
+    "magnesium_mg": mg, "iron_mg": mg, "folic_acid_mcg": mcg, ...}`` for every key of
+    ``ALL_SUPPLEMENT_NUTRIENTS``, plus ``folate_mcg`` = the folic acid (total folate counts food
+    folate and folic acid alike, in mcg)."""
+    totals = {key: 0.0 for key in ALL_SUPPLEMENT_NUTRIENTS}
     for dose in doses:
         for key, amount in dose.daily_amounts().items():
             totals[key] += amount
+    totals["folate_mcg"] = totals["folic_acid_mcg"]
     return totals

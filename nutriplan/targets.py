@@ -1,5 +1,6 @@
 """Daily nutrient targets for a profile: the Dietary Reference Intakes of its life stage (vitamin
-D, calcium, magnesium, phosphorus, potassium, sodium, protein, fibre, AMDR, saturated fat), the
+D, calcium, magnesium, phosphorus, potassium, sodium, protein, fibre, AMDR, saturated fat; the
+vitamins and minerals of issue 12 and the added-sugars limit, reported but not yet planned), the
 NASEM 2023 energy requirement, and the clinical layer (vitamin D repletion, clinician override,
 notes)."""
 
@@ -12,13 +13,17 @@ from nutriplan.clinical import (
     clinical_limits,
     clinical_notes,
     lab_conditions,
+    profile_conditions,
     repletion_min_iu,
 )
 from nutriplan.dri import (
+    MICRONUTRIENT_TABLES,
     NUTRIENT_TABLES,
+    added_sugars_table,
     dri_table,
     energy_share_table,
     fiber_table,
+    minimum_rules,
     protein_table,
     select_row,
 )
@@ -29,9 +34,10 @@ from nutriplan.models.targets import EnergyShare, NutrientTarget, Targets
 from nutriplan.nutrients import unit_of
 from nutriplan.supplements import resolve_doses, supplement_intake
 
-#: Order of the nutrient targets in outputs.
-TARGET_ORDER = ("energy_kcal", "protein_g", "fiber_g", "vitamin_d_iu", "calcium_mg",
-                "magnesium_mg", "phosphorus_mg", "potassium_mg", "sodium_mg")
+#: Order of the nutrient targets in outputs (grouped for display by ``nutrients.group_keys``).
+TARGET_ORDER = ("energy_kcal", "protein_g", "fiber_g", "added_sugars_tsp_eq", "vitamin_d_iu",
+                "calcium_mg", "magnesium_mg", "phosphorus_mg", "potassium_mg", "sodium_mg",
+                *MICRONUTRIENT_TABLES)
 
 
 def _number(value) -> float | None:
@@ -47,6 +53,30 @@ def _dri_target(key: str, profile: Profile) -> NutrientTarget:
         max=maximum, max_kind=(row["max_kind"] or None) if maximum is not None else None,
         max_scope=row["max_scope"], unit=row["unit"], source=row["source"],
         life_stage=row["life_stage"])
+
+
+def _micronutrient_target(key: str, profile: Profile) -> NutrientTarget:
+    row = select_row(dri_table(key), age=profile.age_years, sex=profile.sex,
+                     condition=profile.condition, what=MICRONUTRIENT_TABLES[key])
+    maximum = _number(row["max_value"])
+    return NutrientTarget(
+        key=key, min=_number(row["min_value"]), kind=row["min_kind"] or None,
+        max=maximum, max_kind=(row["max_kind"] or None) if maximum is not None else None,
+        max_scope=row["max_scope"], max_form=row["max_form"] or None, dri_basis=row["basis"] or None,
+        unit=row["unit"], source=row["source"], life_stage=row["life_stage"], planned=False,
+        minimum_rule=minimum_rules()[key])
+
+
+def _added_sugars_target(profile: Profile, energy_kcal: float) -> NutrientTarget:
+    row = select_row(added_sugars_table(), age=profile.age_years, what="dri/added_sugars.csv")
+    per_tsp_kcal = float(row["kcal_per_g"]) * float(row["g_per_tsp_eq"])
+    most = round(float(row["max_pct"]) / 100.0 * energy_kcal / per_tsp_kcal, 1)
+    return NutrientTarget(
+        key="added_sugars_tsp_eq", max=most, max_kind=row["kind"], unit="tsp eq",
+        source=row["source"], planned=False, minimum_rule="reported",
+        dri_basis="USDA FPED teaspoon equivalents (4.2 g added sugars each); SR24 has no added sugars",
+        note=f"under {row['max_pct']:g}% of {energy_kcal:.0f} kcal = {most:g} tsp eq "
+             f"({row['g_per_tsp_eq']:g} g x {row['kcal_per_g']:g} kcal/g each)")
 
 
 def _protein_target(profile: Profile, weight_kg: float) -> NutrientTarget:
@@ -84,6 +114,10 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
       UL/CDRR as ``max`` for the life stage (magnesium's UL applies to supplements only).
     - Protein (g): RDA in g/kg x weight (or the g/day at reference weight); AMDR and saturated
       fat as ``energy_shares``.
+    - Vitamins A (mcg RAE), C, E, K, thiamin, riboflavin, niacin, B6, folate (mcg DFE), B12,
+      pantothenic acid, choline; iron, zinc, copper, manganese, selenium: RDA/AI and UL with the
+      form it applies to (``max_form``, ``max_scope``), ``planned`` False; added sugars (FPED tsp
+      eq): at most 10% of energy from age 2 (none before), ``planned`` False.
     - Clinical: a deficient/insufficient 25(OH)D raises the vitamin D min to the repletion level,
       capped at the UL; ``vitamin_d_override_iu`` (a clinician's explicit daily target, IU) sets
       the min to that value, above the UL if so (raising the max to it), and is flagged in
@@ -100,7 +134,7 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
     doses = resolve_doses(profile.supplements)
     if doses != profile.supplements:
         profile = profile.model_copy(update={"supplements": doses})
-    conditions: set[str] = set(lab_conditions(profile))
+    conditions: set[str] = set(lab_conditions(profile)) | profile_conditions(profile)
     overrides: list[str] = []
 
     energy = estimate_energy(profile)
@@ -128,6 +162,9 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
         note=f"{fibre['g_per_1000_kcal']:g} g per 1000 kcal of {energy_value:.0f} kcal")
     for key in NUTRIENT_TABLES:
         nutrients[key] = _dri_target(key, profile)
+    nutrients["added_sugars_tsp_eq"] = _added_sugars_target(profile, energy_value)
+    for key in MICRONUTRIENT_TABLES:
+        nutrients[key] = _micronutrient_target(key, profile)
 
     # --- vitamin D: lab status, repletion, clinician override ---------------------------------
     assessment = assess_vitamin_d(profile)
@@ -175,8 +212,9 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
     intake = supplement_intake(profile.supplements)
     if intake["vitamin_d_iu"] > 0:
         conditions.add("vitamin_d_supplement")
-    over = [f"{key} {amount:g} >= UL {nutrients[key].max:g}" for key, amount in intake.items()
-            if amount > 0 and nutrients[key].max is not None and amount >= nutrients[key].max]
+    over = [f"{key} {intake.get(t.max_form or key, 0.0):g} >= UL {t.max:g}" for key, t in nutrients.items()
+            if t.max is not None and key != "energy_kcal"
+            and 0 < intake.get(t.max_form or key, 0.0) and intake.get(t.max_form or key, 0.0) >= t.max]
     if over:
         conditions.add("supplements_over_ul")
 

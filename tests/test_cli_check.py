@@ -35,12 +35,12 @@ def test_table_output(run):
     assert lines[1].startswith("Log: ") and lines[1].endswith("week.csv")
     assert lines[2] == "14 entries, 3 days: 1, 2, 3; foods: curated"
     assert "Supplements already taken (per day, counted below): vitamin_d_iu 1,000" in result.stdout
-    row = next(line for line in lines if line.startswith("Sodium "))
+    row = next(line for line in lines if line.startswith("  Sodium "))
     assert row.split()[1:7] == ["1,335", "1,500", "2,300", "mg", "89%", "below"]
     assert ("  - Sodium, day 2: 3,419 mg, 1,119 over the CDRR of 2,300. Top sources: Salami, beef, "
             "cooked") in result.stdout
     assert "[LIMIT: processed meat]" in result.stdout and "processed_meat" not in result.stdout
-    assert next(line for line in lines if line.startswith("Phosphorus ")).split()[1] == "789+"  # SILK: P unknown
+    assert next(line for line in lines if line.startswith("  Phosphorus ")).split()[1] == "789+"  # SILK: P unknown
     assert ("  - Phosphorus: no value in the food table for 16235; their contribution is unknown, "
             "not zero") in result.stdout
     assert "[magnesium_cofactor]" in result.stdout

@@ -169,7 +169,7 @@ def test_targets_table_wraps_the_detail_instead_of_cutting_it():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(map(len, lines)) <= 100
-    start = next(i for i, line in enumerate(lines) if line.startswith("Vitamin D  "))
+    start = next(i for i, line in enumerate(lines) if line.startswith("  Vitamin D  "))
     column = next(line for line in lines if line.startswith("Nutrient (per day)")).index("Detail")
     detail = " ".join(line[column:].strip() for line in lines[start:start + 2])
     assert detail == "raised for 25(OH)D (repletion)" and not lines[start + 1][:column].strip()

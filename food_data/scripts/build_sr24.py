@@ -40,6 +40,17 @@ import pandas as pd
 
 FOOD_DATA = Path(__file__).resolve().parents[1]
 IU_PER_MCG = 40.0  # IOM 2011: 1 mcg vitamin D = 40 IU
+# IOM 2001 (DRI for Vitamin A, K, ..., Zinc): 1 mcg RAE = 1 mcg retinol = 12 mcg dietary
+# beta-carotene = 24 mcg alpha-carotene or beta-cryptoxanthin; and (SR's IU definitions)
+# 1 IU = 0.3 mcg retinol = 0.6 mcg beta-carotene = 1.2 mcg other provitamin A carotenoids, so one
+# IU of provitamin A carotenoid is 1/20 mcg RAE whichever carotenoid it is.
+RAE_PER_MCG_BETA_CAROTENE = 1 / 12
+RAE_PER_MCG_OTHER_CAROTENOID = 1 / 24
+RETINOL_MCG_PER_IU = 0.3
+RAE_PER_CAROTENOID_IU = 1 / 20
+#: Glossary keys computed by this script from SR24 columns (the cronometer copy of SR24 lacks
+#: SR 320 "Vitamin A, RAE"): see ``vitamin_a_rae``.
+DERIVED = {"vitamin_a_rae_mcg"}
 
 # Nutrients every curated food must have a known value for (vitamin D may be an assumed plant zero).
 CURATED_REQUIRED = [
@@ -51,6 +62,25 @@ SELECTION_COLUMNS = [
     "slots", "role", "vegan", "vegetarian", "pescatarian", "allergens", "tags", "staple",
     "vitamin_d_source",
 ]
+
+
+def vitamin_a_rae(values: dict[str, float]) -> float:
+    """Return mcg RAE per 100 g from SR24 columns, the way SR computes its nutrient 320: retinol
+    + beta-carotene / 12 + (alpha-carotene + beta-cryptoxanthin) / 24 when retinol and the three
+    carotenoids are known; otherwise, when retinol and vitamin A IU are known, retinol + the
+    carotenoid IU (IU - retinol / 0.3, at least 0) / 20; otherwise NaN (unknown)."""
+    retinol = values.get("retinol_mcg", math.nan)
+    if math.isnan(retinol):
+        return math.nan
+    carotenoids = [values.get(k, math.nan) for k in
+                   ("beta_carotene_mcg", "alpha_carotene_mcg", "beta_cryptoxanthin_mcg")]
+    if not any(math.isnan(c) for c in carotenoids):
+        beta, alpha, crypto = carotenoids
+        return retinol + beta * RAE_PER_MCG_BETA_CAROTENE + (alpha + crypto) * RAE_PER_MCG_OTHER_CAROTENOID
+    iu = values.get("vitamin_a_iu", math.nan)
+    if math.isnan(iu):
+        return math.nan
+    return retinol + max(0.0, iu - retinol / RETINOL_MCG_PER_IU) * RAE_PER_CAROTENOID_IU
 
 
 class BuildError(Exception):
@@ -118,8 +148,8 @@ def build_full(foods: list[dict], measures: list[dict]) -> pd.DataFrame:
     column_of = dict(zip(included["sr24_name"], included["column"]))
     known_names = set(nutrient_map["sr24_name"])
     glossary = pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)
-    glossary_keys = list(glossary["key"])
-    missing = [k for k in glossary_keys if k not in set(column_of.values())]
+    glossary_keys = list(glossary.loc[glossary["in_food_table"] == "true", "key"])
+    missing = [k for k in glossary_keys if k not in set(column_of.values()) and k not in DERIVED]
     if missing:
         raise BuildError(f"glossary nutrients without an SR24 mapping: {missing}")
     other_columns = [c for c in included["column"] if c not in glossary_keys]
@@ -154,6 +184,7 @@ def build_full(foods: list[dict], measures: list[dict]) -> pd.DataFrame:
         values = {column_of[n]: v for n, v in food["amounts"].items() if n in column_of}
         for key in glossary_keys:
             row[key] = values.get(key, math.nan)
+        row["vitamin_a_rae_mcg"] = vitamin_a_rae(values)
         row["vitamin_d_mcg"] = row["vitamin_d_iu"] / IU_PER_MCG
         for column in other_columns:
             row[column] = values.get(column, math.nan)
@@ -186,7 +217,8 @@ def build_curated(full: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     vocab = pd.read_csv(FOOD_DATA / "vocabulary.csv", dtype=str)
     allowed = {v: set(vocab.loc[vocab["vocabulary"] == v, "value"]) for v in vocab["vocabulary"].unique()}
     categories = set(pd.read_csv(FOOD_DATA / "categories.csv", dtype=str)["category"])
-    glossary_keys = list(pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)["key"])
+    glossary = pd.read_csv(FOOD_DATA / "nutrients.csv", dtype=str)
+    glossary_keys = list(glossary.loc[glossary["in_food_table"] == "true", "key"])
     full = full.set_index("food_id")
     problems = []
     if list(selection.columns) != SELECTION_COLUMNS:

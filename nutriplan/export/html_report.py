@@ -12,6 +12,7 @@ from nutriplan.export.common import (
 )
 from nutriplan.check import category_labels
 from nutriplan.models.plan import MealPlan
+from nutriplan.nutrients import NUTRIENT_GROUPS, group_keys, group_of
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:1.5rem;
@@ -256,10 +257,15 @@ def intake_report_to_html(report) -> str:
     body.append(f'<section><h2>Key nutrients per day</h2>{_legend()}<div class="charts">{"".join(charts)}'
                 "</div></section>")
     rows = []
-    for s in report.average.nutrients.values():
+    grouped = group_keys(report.average.nutrients)
+    for key in [k for keys in grouped.values() for k in keys]:
+        s = report.average.nutrients[key]
+        if key == grouped[group_of(key)][0]:
+            rows.append(f'<tr class="group"><th colspan="6">{_e(NUTRIENT_GROUPS[group_of(key)])}</th></tr>')
         maximum = "-" if s.max is None else f"{format_amount(s.max)} ({s.max_kind or 'max'}"
         if s.max is not None:
-            maximum += ", suppl. only)" if s.max_scope == "supplements" else ")"
+            maximum += (f", {s.max_form.rsplit('_', 1)[0].replace('_', ' ')} only)" if s.max_form
+                        else ", suppl. only)" if s.max_scope == "supplements" else ")")
         pct = f"{s.pct_of_target:.0f}%" if s.pct_of_target is not None else "-"
         css = _CLASS.get(_REPORT_STATUS.get(s.status, "no target"), "")
         total = format_amount(s.total) + ("" if s.complete else " (at least)")
@@ -268,7 +274,9 @@ def intake_report_to_html(report) -> str:
                     f'{_e(maximum)}</td><td class="n">{pct}</td><td class="{css}">{_e(s.status)}</td></tr>')
     body.append("<section><h2>Average per day</h2><table><thead><tr><th>Nutrient</th><th>Intake</th>"
                 "<th>Target</th><th>Maximum</th><th>% of target</th><th>Status</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table></section>")
+                f"<tbody>{''.join(rows)}</tbody></table>"
+                + (f"<p>Not checked (no column in the food table): {_e(', '.join(report.not_checked))}</p>"
+                   if getattr(report, "not_checked", None) else "") + "</section>")
     body += _gaps_section(report)
     body += _excess_section(report)
     body += _shares_section(report)

@@ -83,8 +83,13 @@ class NutrientStatus(BaseModel):
     """One nutrient on one day (or on average) against its target.
 
     ``total`` = ``from_food`` + ``from_supplements``, per day in ``unit``. ``counted_against_max``
-    is what the maximum applies to: the total, or for ``max_scope == "supplements"`` (magnesium)
-    the supplements only. ``pct_of_target`` = 100 x total / min. ``shortfall`` (below the min) and
+    is what the maximum applies to: the total, or for ``max_scope == "supplements"`` (magnesium,
+    niacin, vitamin E, folate) the supplements only; for a UL on one form (``max_form``:
+    ``retinol_mcg`` for vitamin A, ``folic_acid_mcg`` for folate) the amount of that form.
+    ``max_unknown_from`` lists the foods whose value of the form the maximum counts is missing
+    (then ``counted_against_max`` is a lower bound and a UL cannot be proven to hold).
+    ``group`` is the display group (``energy_macros``, ``vitamins``, ``minerals``); ``planned``
+    says whether the planner enforces this target today. ``pct_of_target`` = 100 x total / min. ``shortfall`` (below the min) and
     ``excess`` (above the max) are in ``unit``. ``unknown_from`` lists foods whose value for this
     nutrient is missing in the food table: their contribution is unknown, not zero, so the total
     is then a lower bound (``complete`` is False). ``contributors`` are the largest sources, most
@@ -104,7 +109,11 @@ class NutrientStatus(BaseModel):
     min_kind: str | None = None
     max_kind: str | None = None
     max_scope: Literal["total", "supplements"] = "total"
+    max_form: str | None = None
     counted_against_max: float
+    max_unknown_from: list[str] = Field(default_factory=list)
+    group: str = "other"
+    planned: bool = True
     pct_of_target: float | None = None
     status: Status
     shortfall: float | None = None
@@ -112,6 +121,13 @@ class NutrientStatus(BaseModel):
     complete: bool = True
     unknown_from: list[str] = Field(default_factory=list)
     contributors: list[Contributor] = Field(default_factory=list)
+    max_contributors: list[Contributor] = Field(
+        default_factory=list, description="largest sources of the max_form (retinol), if any")
+
+    def excess_sources(self) -> list[Contributor]:
+        """Return the largest sources of what the maximum counts: of the form for a
+        form-specific UL (retinol for vitamin A), else of the nutrient."""
+        return self.max_contributors if self.max_form and self.max_scope == "total" else self.contributors
 
 
 class EnergyShareStatus(BaseModel):
@@ -166,6 +182,8 @@ class IntakeReport(BaseModel):
     ``days`` holds one ``DayReport`` per logged day and ``average`` their mean (amounts per day).
     ``targets`` is the full ``Targets`` (sources, kinds, the profile); ``notes`` and ``overrides``
     are the clinical notes and clinician overrides that apply; ``log`` is the validated food log.
+    ``not_checked`` lists the target keys the food table has no column for (e.g. added sugars,
+    which SR24 does not measure): they are named, not silently dropped.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -178,6 +196,7 @@ class IntakeReport(BaseModel):
     supplement_intake: dict[str, float] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
     overrides: list[str] = Field(default_factory=list)
+    not_checked: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         """Return the report as a JSON-ready dict (``profile``, ``targets``, ``log``, ``days``,
@@ -205,7 +224,7 @@ class IntakeReport(BaseModel):
                     "day": day, "key": s.key, "basis": "amount", "total": s.total, "unit": s.unit,
                     "min": s.min, "max": s.max, "pct_of_target": s.pct_of_target, "status": s.status,
                     "shortfall": s.shortfall, "excess": s.excess, "complete": s.complete,
-                    "unknown_from": ";".join(s.unknown_from),
+                    "unknown_from": ";".join(s.unknown_from), "group": s.group,
                     "top_contributors": "; ".join(f"{c.name} ({c.amount:.4g})" for c in s.contributors[:3]),
                 })
             for e in report.energy_shares.values():
@@ -214,6 +233,7 @@ class IntakeReport(BaseModel):
                     "unit": "fraction of energy", "min": e.min_pct, "max": e.max_pct,
                     "pct_of_target": None, "status": e.status, "shortfall": None, "excess": None,
                     "complete": e.complete, "unknown_from": ";".join(e.unknown_from),
+                    "group": "energy_macros",
                     "top_contributors": "; ".join(f"{c.name} ({c.amount:.4g} g)" for c in e.contributors[:3]),
                 })
         frame = pd.DataFrame(rows)

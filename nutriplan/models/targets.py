@@ -19,8 +19,20 @@ class NutrientTarget(BaseModel):
     ``min`` is the least intake per day and ``kind`` says what it is (``"RDA"``, ``"AI"``, ``"EER"``,
     ``"repletion"``, ``"override"``); ``max`` is the most per day and ``max_kind`` says what it is
     (``"UL"``, ``"CDRR"``, ``"EER"``). ``max_scope`` is ``"total"`` (food + supplements) or
-    ``"supplements"`` (magnesium: the UL counts supplemental magnesium only). ``value`` is the
-    central value where there is one (the EER for energy). Amounts are in ``unit`` per day.
+    ``"supplements"`` (magnesium, niacin, vitamin E, folate: the UL counts supplements and
+    fortification only, not natural food; nutriplan's food table cannot tell fortificant from
+    natural content, so supplements are what it counts). ``max_form`` names the column the UL
+    counts when that is not ``key`` itself: ``"retinol_mcg"`` (vitamin A: preformed vitamin A
+    only, food and supplements) or ``"folic_acid_mcg"`` (folate: synthetic folic acid only).
+    ``dri_basis`` says what the amounts mean (RAE, DFE, NE...). ``value`` is the central value where
+    there is one (the EER for energy). Amounts are in ``unit`` per day.
+
+    ``planned`` is True for the nutrients the planner enforces today (energy, protein, fibre,
+    vitamin D, calcium, magnesium, phosphorus, potassium, sodium); the vitamins and minerals of
+    issue 12 and added sugars are False: reported by ``check`` and ``targets``, not yet planned.
+    ``minimum_rule`` is ``"hard"`` (a plan must meet the minimum from known values) or
+    ``"reported"`` (too many foods lack a value: the minimum is shown, not enforced), chosen by
+    coverage in the curated table (``food_data/dri/minimum_rules.csv``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -34,6 +46,10 @@ class NutrientTarget(BaseModel):
     source: str
     max_source: str | None = None
     max_scope: Literal["total", "supplements"] = "total"
+    max_form: str | None = Field(default=None, description="column the UL counts, if not key")
+    dri_basis: str | None = Field(default=None, description="what the amounts are (RAE, DFE, NE...)")
+    planned: bool = Field(default=True, description="enforced by the planner today")
+    minimum_rule: Literal["hard", "reported"] = "hard"
     value: float | None = None
     life_stage: str | None = Field(default=None, description="DRI life-stage row used")
     note: str | None = Field(default=None, description="why the target differs from the table")
@@ -107,6 +123,15 @@ class Targets(BaseModel):
     supplement_intake: dict[str, float] = Field(
         default_factory=dict, description="per day from the supplements already taken (IU, mg)")
 
+    def planned_nutrients(self) -> dict[str, NutrientTarget]:
+        """Return the targets the planner enforces (``planned`` True), in order: the planner
+        iterates these, not ``nutrients``, so targets added for reporting do not change plans."""
+        return {key: target for key, target in self.nutrients.items() if target.planned}
+
+    def ul_form(self, key: str) -> str:
+        """Return the column the UL of nutrient ``key`` counts (``max_form``, else ``key``)."""
+        return self.nutrients[key].max_form or key
+
     def to_json_dict(self) -> dict:
         """Return the targets as a JSON-ready dict: ``{"profile": {...}, "nutrients": {key:
         {"min", "max", "kind", "unit", "source", ...}}, "energy_shares": {...}, "notes": [...],
@@ -128,7 +153,9 @@ class Targets(BaseModel):
         rows = [
             {
                 "key": t.key, "basis": "amount", "min": t.min, "max": t.max, "unit": t.unit,
-                "kind": t.kind, "max_kind": t.max_kind, "max_scope": t.max_scope, "value": t.value,
+                "kind": t.kind, "max_kind": t.max_kind, "max_scope": t.max_scope,
+                "max_form": t.max_form, "dri_basis": t.dri_basis, "planned": t.planned,
+                "minimum_rule": t.minimum_rule, "value": t.value,
                 "life_stage": t.life_stage, "source": t.source,
                 "max_source": t.max_source if t.max_source is not None else (t.source if t.max is not None else None),
                 "note": t.note,
@@ -140,13 +167,15 @@ class Targets(BaseModel):
                 {
                     "key": s.key, "basis": "energy_share", "min": s.min_pct, "max": s.max_pct,
                     "unit": "fraction of energy", "kind": s.kind, "max_kind": s.kind,
-                    "max_scope": "total", "value": None, "life_stage": None, "source": s.source,
+                    "max_scope": "total", "max_form": None, "dri_basis": None, "planned": True,
+                    "minimum_rule": "hard", "value": None, "life_stage": None, "source": s.source,
                     "max_source": s.source, "note": f"{s.kcal_per_g:g} kcal/g",
                 }
                 for s in self.energy_shares.values()
             ]
-        columns = ["key", "basis", "min", "max", "unit", "kind", "max_kind", "max_scope", "value",
-                   "life_stage", "source", "max_source", "note"]
+        columns = ["key", "basis", "min", "max", "unit", "kind", "max_kind", "max_scope", "max_form",
+                   "dri_basis", "planned", "minimum_rule", "value", "life_stage", "source",
+                   "max_source", "note"]
         frame = pd.DataFrame(rows, columns=columns)
         for column in ("min", "max", "value"):
             frame[column] = frame[column].astype("float64")

@@ -69,7 +69,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
             problems.append(f"day {d}: dinner protein {sorted(dinner_protein & previous_dinner_protein)} repeats day {d - 1}")
         previous_dinner_protein = dinner_protein
         totals = {}
-        for key in set(targets.nutrients) | {s for s in targets.energy_shares}:
+        for key in set(targets.planned_nutrients()) | {s for s in targets.energy_shares}:
             totals[key] = sum(float(table[f][key]) * g / 100.0 for f, g in grams.items())
         supplemental = {k: fixed.get(k, 0.0) + sum(getattr(s, k) for s in day.supplements) for k in SUPPLEMENT_NUTRIENTS}
         for key in SUPPLEMENT_NUTRIENTS:
@@ -86,7 +86,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 problems.append(f"day {d} {rule.slot}: {share:.0f} kcal of {energy:.0f}, allowed "
                                 f"{rule.energy_min_share:.0%}-{rule.energy_max_share:.0%}")
     if options.minimum_mode == "weekly_average":
-        for key, target in targets.nutrients.items():
+        for key, target in targets.planned_nutrients().items():
             if target.min is not None and key != "energy_kcal":
                 average = sum(t[key] for t in day_totals) / len(day_totals)
                 if _under(average, target.min):
@@ -130,7 +130,7 @@ def _item_problems(item, food, slot: str, day: int, options) -> list[str]:
 
 def _bound_problems(totals, supplemental, targets, options, day: int) -> list[str]:
     problems = []
-    for key, target in targets.nutrients.items():
+    for key, target in targets.planned_nutrients().items():
         value = totals[key]
         lo = target.min
         if lo is not None and key != "energy_kcal" and options.minimum_mode == "weekly_average":

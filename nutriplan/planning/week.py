@@ -93,7 +93,7 @@ def _tie_break(food_id: str) -> float:
 def daily_bounds(targets: Targets, options: PlanOptions) -> tuple[list[Bound], list[EnergyShareBound]]:
     """Return the per-day nutrient bounds and macronutrient energy shares of ``targets``."""
     bounds: list[Bound] = []
-    for key, target in targets.nutrients.items():
+    for key, target in targets.planned_nutrients().items():
         lo, hi = target.min, target.max
         if key == "energy_kcal":
             bounds.append(Bound(key, lo, hi, lo_kind="energy_min", hi_kind="energy_max"))
