@@ -141,15 +141,24 @@ def derive_flags(names: pd.Series, groups: pd.Series) -> pd.DataFrame:
     Series on the same index): ``vegan``, ``vegetarian``, ``pescatarian`` (pandas ``boolean``, NA =
     unknown), ``allergens`` (tuple of allergen names, or ``None`` when not assessed) and ``tags``
     (tuple of category names), indexed like ``names``."""
+    return _flags_from_hits(_rule_hits(names, groups), names.index)
+
+
+def _rule_hits(names: pd.Series, groups: pd.Series) -> list[tuple[Rule, pd.Series]]:
+    """Return every rule with the boolean Series of the foods it matches, in file order."""
     names = names.fillna("").astype(str)
     groups = groups.fillna("").astype(str)
+    return [(rule, rule.matches(names, groups)) for rule in derivation_rules()]
+
+
+def _flags_from_hits(hits: list[tuple[Rule, pd.Series]], index: pd.Index) -> pd.DataFrame:
+    names = pd.Series("", index=index)
     flags = {flag: pd.Series(pd.NA, index=names.index, dtype="boolean") for flag in FLAGS}
     assessed = pd.Series(False, index=names.index)
     contains: dict[str, pd.Series] = {}
     tags: dict[str, pd.Series] = {}
     caps: list[tuple[Rule, pd.Series]] = []
-    for rule in derivation_rules():
-        hit = rule.matches(names, groups)
+    for rule, hit in hits:
         if not hit.any():
             continue
         if rule.field == "diet":
@@ -194,17 +203,16 @@ def flags_file_table(names: pd.Series, groups: pd.Series) -> pd.DataFrame:
     (``food_id`` from the index of ``names``), columns ``vegan``/``vegetarian``/``pescatarian``
     (``true``/``false``, empty = unknown), ``allergens_assessed`` (``true``/``false``), ``allergens``
     and ``tags`` (``;``-separated) and ``rules`` (the ids of the rules that matched, in file order)."""
-    derived = derive_flags(names, groups)
+    hits = _rule_hits(names, groups)
+    derived = _flags_from_hits(hits, names.index)
     text = pd.DataFrame({"food_id": names.index.astype(str)}, index=names.index)
     for flag in FLAGS:
         text[flag] = [("true" if v else "false") if v is not pd.NA else "" for v in derived[flag]]
     text["allergens_assessed"] = ["false" if a is None else "true" for a in derived["allergens"]]
     text["allergens"] = [";".join(a or ()) for a in derived["allergens"]]
     text["tags"] = [";".join(t) for t in derived["tags"]]
-    names = names.fillna("").astype(str)
-    groups = groups.fillna("").astype(str)
-    hits = {rule.rule: rule.matches(names, groups).to_numpy() for rule in derivation_rules()}
-    text["rules"] = [";".join(r for r in hits if hits[r][i]) for i in range(len(names))]
+    matched = {rule.rule: hit.to_numpy() for rule, hit in hits}
+    text["rules"] = [";".join(r for r in matched if matched[r][i]) for i in range(len(names))]
     return text.reset_index(drop=True)
 
 
