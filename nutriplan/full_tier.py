@@ -284,11 +284,11 @@ def restrict_to_known(foods: pd.DataFrame, diet: str = "omnivore",
 
 
 def unknown_flags_conflict(known: KnownFoods) -> Conflict:
-    """Return the ``Conflict`` for a plan that has no food left once foods with unknown flags are
-    left out (every food of the table is unknown for the chosen diet or allergens)."""
+    """Return the ``Conflict`` that tells a user of an infeasible plan how many foods were left out
+    up front because their diet flag or allergens are unknown, and what would bring them back."""
     return Conflict(
         name="unknown_food_flags",
-        message=known.note_text() or "the food table has no foods",
-        suggestion=("use a food table that records diet flags and allergens (the curated or full tier, or "
-                    "add vegan/vegetarian/pescatarian and allergens columns to your CSV)"),
+        message=(known.note_text() or "the food table has no foods").rstrip("."),
+        suggestion=("use a food table that records diet flags and allergens for more foods (the curated "
+                    "tier, or vegan/vegetarian/pescatarian and allergens columns in your CSV)"),
     )

@@ -44,7 +44,13 @@ def plan_week(
         raise InfeasiblePlanError([unknown_flags_conflict(known)])
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
     supplements = load_supplements()
-    week = solve_week(targets, table, options, supplements)
+    try:
+        week = solve_week(targets, table, options, supplements)
+    except InfeasiblePlanError as error:
+        if not known.total_left_out:
+            raise
+        headline = str(error).split(":\n", 1)[0]  # keep the planner's headline, add why foods are missing
+        raise InfeasiblePlanError([*error.conflicts, unknown_flags_conflict(known)], headline=headline) from None
     plan = assemble_plan(profile, targets, options, table, week, supplements)
     if known.note_text():
         plan.notes.append(Note(id="plan_unknown_flags", text=known.note_text(), source=UNKNOWN_FLAGS_SOURCE))

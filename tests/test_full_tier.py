@@ -301,3 +301,17 @@ def test_cli_plans_the_full_tier_with_a_diet_and_an_allergen(full, tmp_path):
 def _console_script() -> str | None:
     candidate = Path(sys.executable).with_name("nutriplan")
     return str(candidate) if candidate.exists() else None
+
+
+def test_an_infeasible_plan_says_how_many_foods_were_left_out():
+    """Foods whose allergens are unknown are left out when an allergen is excluded; if the plan then
+    fails (here: no fatty fish left), the error also says how many foods were left out and why."""
+    foods = load_foods("curated")
+    fish = foods["tags"].map(lambda tags: "fatty_fish" in tags)
+    foods["allergens"] = [None if is_fish else cell for is_fish, cell in zip(fish, foods["allergens"])]
+    with pytest.raises(InfeasiblePlanError) as raised:
+        plan_week(Profile(age_years=40, sex="female"), PlanOptions(days=1, exclude_allergens=["milk"]), foods=foods)
+    names = [c.name for c in raised.value.conflicts]
+    assert names == ["week_min_fatty_fish", "unknown_food_flags"]
+    assert f"{int(fish.sum())} food(s) were left out up front" in str(raised.value)
+    assert str(raised.value).startswith("no plan meets every rule:")
