@@ -152,9 +152,10 @@ def _rule_hits(names: pd.Series, groups: pd.Series) -> list[tuple[Rule, pd.Serie
 
 
 def _flags_from_hits(hits: list[tuple[Rule, pd.Series]], index: pd.Index) -> pd.DataFrame:
-    names = pd.Series("", index=index)
-    flags = {flag: pd.Series(pd.NA, index=names.index, dtype="boolean") for flag in FLAGS}
-    assessed = pd.Series(False, index=names.index)
+    """Return the derived columns (as ``derive_flags``) from each rule's matches, applying the
+    ``diet`` and ``allergens`` rules in order (last wins), then the caps; contains and tags add up."""
+    flags = {flag: pd.Series(pd.NA, index=index, dtype="boolean") for flag in FLAGS}
+    assessed = pd.Series(False, index=index)
     contains: dict[str, pd.Series] = {}
     tags: dict[str, pd.Series] = {}
     caps: list[tuple[Rule, pd.Series]] = []
@@ -169,22 +170,22 @@ def _flags_from_hits(hits: list[tuple[Rule, pd.Series]], index: pd.Index) -> pd.
         elif rule.field == "allergens":
             assessed[hit] = rule.value == "assessed"
         elif rule.field == "contains":
-            contains[rule.value] = contains.get(rule.value, pd.Series(False, index=names.index)) | hit
+            contains[rule.value] = contains.get(rule.value, pd.Series(False, index=index)) | hit
         else:
-            tags[rule.value] = tags.get(rule.value, pd.Series(False, index=names.index)) | hit
+            tags[rule.value] = tags.get(rule.value, pd.Series(False, index=index)) | hit
     for rule, hit in caps:
         for flag in CAP_VALUES[rule.value]:
             flags[flag][hit] = False
     allergen_order = [a for a in _allergen_order() if a in contains]
     tag_order = [t for t in _category_order() if t in tags]
-    result = pd.DataFrame(flags, index=names.index)
+    result = pd.DataFrame(flags, index=index)
     contains_rows = zip(*(contains[a].to_numpy() for a in allergen_order)) if allergen_order else \
-        (() for _ in names.index)
+        (() for _ in index)
     result["allergens"] = [
         tuple(a for a, present in zip(allergen_order, row) if present) if known else None
         for known, row in zip(assessed.to_numpy(), contains_rows)
     ]
-    tag_rows = zip(*(tags[t].to_numpy() for t in tag_order)) if tag_order else (() for _ in names.index)
+    tag_rows = zip(*(tags[t].to_numpy() for t in tag_order)) if tag_order else (() for _ in index)
     result["tags"] = [tuple(t for t, present in zip(tag_order, row) if present) for row in tag_rows]
     return result
 
