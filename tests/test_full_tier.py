@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nutriplan import load_foods, plan_week
 from nutriplan.errors import InfeasiblePlanError
@@ -315,3 +317,33 @@ def test_an_infeasible_plan_says_how_many_foods_were_left_out():
     assert names == ["week_min_fatty_fish", "unknown_food_flags"]
     assert f"{int(fish.sum())} food(s) were left out up front" in str(raised.value)
     assert str(raised.value).startswith("no plan meets every rule:")
+
+
+_GROUPS = list(pd.read_csv(data_path("sr24/food_groups.csv"), dtype=str)["food_group"])
+_WORDS = ["Beans", "Tofu", "Spinach", "raw", "cooked", "canned", "with", "and", "Beef", "chicken", "pork", "bacon",
+          "Fish", "salmon", "shrimp", "Milk", "cheese", "butter", "egg", "honey", "gelatin", "lard", "Peanut",
+          "almond", "soy", "wheat", "sesame", "Oil", "olive", "fried", "breaded", "sauce", "plain", "frozen"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6), st.sampled_from(_GROUPS))
+def test_any_name_gets_consistent_flags(words, group):
+    """Whatever the name and group: the flags nest, an animal word rules the food out of the diets it
+    breaks, and a food is never said to be free of an allergen its name shows."""
+    name = ", ".join(words)
+    row = derive_flags(pd.Series([name]), pd.Series([group])).iloc[0]
+    vegan, veg, pesc = row["vegan"], row["vegetarian"], row["pescatarian"]
+    assert not (vegan is True and veg is not True) and not (veg is True and pesc is not True)
+    lowered = name.lower()
+    if re.search(r"\b(beef|chicken|pork|bacon|gelatin|lard)\b", lowered):
+        assert veg is not True and vegan is not True
+    if re.search(r"\b(fish|salmon|shrimp)\b", lowered):
+        assert veg is not True
+    if re.search(r"\b(milk|cheese|butter|egg|honey)\b", lowered) and "peanut, butter" not in lowered:
+        assert vegan is not True
+    if row["allergens"] is not None:
+        for allergen, word in (("milk", "cheese"), ("egg", "egg"), ("fish", "salmon"), ("shellfish", "shrimp"),
+                               ("peanuts", "peanut"), ("tree_nuts", "almond"), ("soy", "soy"),
+                               ("wheat_gluten", "wheat"), ("sesame", "sesame")):
+            if word in words:
+                assert allergen in row["allergens"], (name, group)
