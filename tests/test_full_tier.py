@@ -34,7 +34,7 @@ ANIMAL_PRODUCT_WORDS = r"\b(?:milk|cheese|cream|butter|yogurt|whey|eggs?|honey|m
 #: "butters" and "milks", eggs of birds, mushrooms and vegetables named after animals).
 NOT_ANIMAL = (r"meatless|veggie|morningstar|worthington|^egg,|peanut butter|(?:almond|cashew|seed|sesame|cocoa|"
               r"nutmeg|ucuhuba) butter|coconut (?:milk|cream)|soy ?milk|without (?:milk|egg)|mushrooms, oyster|"
-              r"vegetable oyster|tofu yogurt|butternut|butterhead|butterbur")
+              r"vegetable oyster|tofu yogurt|butternut|butterhead|butterbur|squash, summer, scallop")
 ALLERGEN_WORDS = {
     "milk": r"\b(?:milk|cheese|cream|butter|yogurt|whey|casein)",
     "egg": r"\begg",
@@ -51,7 +51,7 @@ NOT_ALLERGEN = {  # names that hold an allergen word but not the allergen
             r"without milk|butternut|butterhead|butterbur|tofu yogurt|cream of tartar",
     "egg": r"eggplant|without egg",
     "wheat_gluten": r"buckwheat",
-    "shellfish": r"mushrooms, oyster|vegetable oyster",
+    "shellfish": r"mushrooms, oyster|vegetable oyster|squash, summer, scallop",
 }
 
 
