@@ -12,11 +12,13 @@ identity and serving
 planning tags
     ``slots`` (tuple of meal slots: breakfast, lunch, dinner, snack), ``role`` (str or NA),
     ``vegan`` / ``vegetarian`` / ``pescatarian`` (pandas ``boolean``: NA means unknown),
-    ``allergens`` (tuple of allergen names, or ``None`` when not assessed, as in the full tier:
-    treat unknown as "may contain"), ``tags`` (tuple of recommend/limit category names from
+    ``allergens`` (tuple of allergen names, or ``None`` when not assessed, as for some full-tier
+    foods: treat unknown as "may contain"), ``tags`` (tuple of recommend/limit category names from
     ``categories.csv``), ``staple`` (bool: exempt from variety limits), ``vitamin_d_source``
-    (``measured`` | ``assumed_zero_plant`` | NA), ``tags_source`` (``curated`` | ``food_group`` |
-    ``user`` | ``fdc``).
+    (``measured`` | ``assumed_zero_plant`` | NA), ``tags_source`` (``curated`` | ``rules`` |
+    ``user`` | ``fdc``). The full tier's diet flags, allergens and tags are derived from each
+    food's SR24 group and name by ``food_data/sr24/derivation_rules.csv`` (``nutriplan.full_tier``);
+    where no rule decides, they stay unknown.
     Tuples, not lists, so a caller cannot mutate the cached table through a cell.
 indicator columns (for whole-array model building)
     ``slot_<slot>`` (bool), ``tag_<category>`` (bool, one per category in ``categories.csv``),
@@ -41,6 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from nutriplan.errors import FoodTableError, InputError, Problem, UnknownFoodError
+from nutriplan.full_tier import load_flags
 from nutriplan.models.food import Food
 from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys
 from nutriplan.resources import data_path
@@ -162,6 +165,12 @@ def _standardise(raw: pd.DataFrame, allergens_known: bool, tags_source: str) -> 
     staple = table["staple"] if "staple" in table.columns else pd.Series("", index=table.index)
     table["staple"] = [_flag(v) is True for v in staple]
     table["tags_source"] = table["tags_source"].fillna(tags_source)
+    return _add_indicators(table)
+
+
+def _add_indicators(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` with its ``slot_*``, ``tag_*`` and ``allergen_*`` indicator columns (re)built
+    from the ``slots``, ``tags`` and ``allergens`` columns."""
     for slot in _allowed("slot"):
         table[f"slot_{slot}"] = [slot in slots for slots in table["slots"]]
     for category in _category_names():
@@ -187,7 +196,20 @@ def _is_nutrient(column: str) -> bool:
 @lru_cache(maxsize=len(BUNDLED_SOURCES))
 def _bundled(source: str) -> pd.DataFrame:
     raw = pd.read_csv(data_path(BUNDLED_SOURCES[source]), dtype=str, keep_default_na=False)
-    return _standardise(raw, allergens_known=(source == "curated"), tags_source=source)
+    table = _standardise(raw, allergens_known=(source == "curated"), tags_source=source)
+    return _with_derived_flags(table) if source == "full" else table
+
+
+def _with_derived_flags(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the full tier with the diet flags, allergens and category tags derived from each
+    food's SR24 group and name (``nutriplan.full_tier``; ``tags_source`` = ``rules``)."""
+    flags = load_flags().reindex(table.index)
+    for column in ("vegan", "vegetarian", "pescatarian"):
+        table[column] = flags[column].astype("boolean")
+    table["allergens"] = [None if not isinstance(a, tuple) else a for a in flags["allergens"]]
+    table["tags"] = [t if isinstance(t, tuple) else () for t in flags["tags"]]
+    table["tags_source"] = pd.array(["rules"] * len(table), dtype="string")
+    return _add_indicators(table)
 
 
 def load_foods(source: str | Path = "curated") -> pd.DataFrame:

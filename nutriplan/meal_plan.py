@@ -13,7 +13,9 @@ from nutriplan.models.profile import Profile
 from nutriplan.planning.assemble import assemble_plan
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import solve_week
-from nutriplan.errors import SolverError
+from nutriplan.errors import InfeasiblePlanError, SolverError
+from nutriplan.full_tier import UNKNOWN_FLAGS_SOURCE, restrict_to_known, unknown_flags_conflict
+from nutriplan.models.targets import Note
 from nutriplan.supplements import planner_supplements
 from nutriplan.targets import targets_for
 
@@ -30,17 +32,31 @@ def plan_week(
     default, or ``"full"``) or a path to a food CSV. ``target_options`` go to ``targets_for``
     (e.g. ``vitamin_d_override_iu``). Every hard rule (upper limits, minimums, energy window,
     AMDR, diet, allergens, variety, weekly category limits) holds in the returned plan: it is
-    checked by recomputing every nutrient from the food table. Raises ``InfeasiblePlanError``
+    checked by recomputing every nutrient from the food table. Foods whose diet flag (for a diet
+    other than omnivore) or allergens (when allergens are excluded) are unknown are left out up
+    front; the plan's note ``plan_unknown_flags`` says how many. Raises ``InfeasiblePlanError``
     (with the conflicting rules and what would make a plan possible) when no plan exists.
     """
     options = options or PlanOptions()
     table = load_foods("curated" if foods is None else foods) if not isinstance(foods, pd.DataFrame) else foods
+    known = restrict_to_known(table, options.diet, options.exclude_allergens)  # unknown flag = may not fit
+    table = known.foods
+    if table.empty:
+        raise InfeasiblePlanError([unknown_flags_conflict(known)])
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
     supplements = planner_supplements()
-    week = solve_week(targets, table, options, supplements)
+    try:
+        week = solve_week(targets, table, options, supplements)
+    except InfeasiblePlanError as error:
+        if not known.total_left_out:
+            raise
+        headline = str(error).split(":\n", 1)[0]  # keep the planner's headline, add why foods are missing
+        raise InfeasiblePlanError([*error.conflicts, unknown_flags_conflict(known)], headline=headline) from None
     plan = assemble_plan(profile, targets, options, table, week, supplements)
-    extra = [note for note in diet_notes(options.diet) if note.id not in {n.id for n in plan.notes}]
-    plan = plan.model_copy(update={"notes": [*plan.notes, *extra]})  # B12 for vegans, iron...
+    extra = [note for note in diet_notes(options.diet) if note.id not in {n.id for n in plan.notes}]  # B12...
+    if known.note_text():
+        extra.append(Note(id="plan_unknown_flags", text=known.note_text(), source=UNKNOWN_FLAGS_SOURCE))
+    plan = plan.model_copy(update={"notes": [*plan.notes, *extra]})
     problems = plan_violations(plan, table)
     if problems:  # a solver tolerance slip: never hand out a plan that breaks a rule
         raise SolverError("the solver returned a plan that breaks a rule: " + "; ".join(problems[:5]))

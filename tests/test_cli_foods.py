@@ -76,7 +76,9 @@ def test_show_table_and_json(runner):
 def test_show_full_tier_lists_every_nutrient(runner):
     result = run(runner, "show", "15086", "--foods", "full")
     assert result.exit_code == 0
-    assert "iron_mg" in result.output and "allergens:  not assessed" in result.output
+    assert "iron_mg" in result.output and "allergens:  fish" in result.output  # derived from the name
+    unassessed = run(runner, "show", "21003", "--foods", "full")  # a fast-food biscuit: recipe unknown
+    assert "allergens:  not assessed" in unassessed.output
 
 
 def test_show_unknown_food_exits_2(runner):

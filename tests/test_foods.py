@@ -61,10 +61,11 @@ def test_tags_are_tuples_and_indicator_columns_match(curated):
 
 def test_full_tier_allergens_unknown_not_empty():
     full = load_foods("full")
-    assert full.loc["15086", "allergens"] is None
-    assert pd.isna(full.loc["15086", "allergen_fish"])
+    assert full.loc["21003", "allergens"] is None  # a fast-food biscuit: recipe unknown, not assessed
+    assert pd.isna(full.loc["21003", "allergen_wheat_gluten"])
+    assert full.loc["15086", "allergens"] == ("fish",)  # derived from the name (tests/test_full_tier.py)
     assert full.loc["15086", "vegan"] == False  # noqa: E712  derived: every finfish is an animal food
-    assert pd.isna(full.loc["09040", "vegan"])  # not derivable from the group: unknown
+    assert pd.isna(full.loc["21016", "vegan"])  # a fast-food pastry no rule decides: unknown
     assert full.loc["15086", "slots"] == ("lunch", "dinner")
     assert full.loc["15086", "iron_mg"] == 0.5
 
@@ -79,7 +80,8 @@ def test_food_returns_the_model_with_units_in_names():
 
 def test_food_of_full_tier_keeps_unknown_as_none():
     item = food("01152", foods="full")  # SR24 has no vitamin D for this milk
-    assert item.vitamin_d_iu is None and item.allergens is None
+    assert item.vitamin_d_iu is None
+    assert food("21003", foods="full").allergens is None  # not assessed stays None, not []
 
 
 def test_unknown_food_id():
