@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import DayReport, IntakeReport, NutrientStatus, check_intake, intake_report_to_html
-from nutriplan import clip_text as clip
-from nutriplan import format_amount as num
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import check_writable, emit
+
+if TYPE_CHECKING:
+    from nutriplan import DayReport, IntakeReport, NutrientStatus
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
 WIDTH = 100
@@ -19,6 +21,16 @@ WIDTH = 100
 FORMATS = ["table", "json", "csv", "html"]
 #: Days shown side by side in the per-day table (label 16 + 9 days x 9 columns <= 100).
 DAYS_PER_BLOCK = 9
+
+
+def clip(text: str, width: int) -> str:
+    """Return ``nutriplan.clip_text(text, width)`` (the library is imported on first use)."""
+    return nutriplan.clip_text(text, width)
+
+
+def num(value) -> str:
+    """Return ``nutriplan.format_amount(value)`` (the library is imported on first use)."""
+    return nutriplan.format_amount(value)
 
 
 
@@ -183,15 +195,16 @@ def check(intake: Path, foods_source: str, energy_window: float, fmt: str, out: 
       1,01079,1,serving
       1,"Salmon, sockeye, cooked (dry heat)",150,g
     """
+    check_writable(out)
     profile = profile_from_options(**kwargs)
-    report = check_intake(profile, intake, foods_source, energy_window=energy_window,
+    report = nutriplan.check_intake(profile, intake, foods_source, energy_window=energy_window,
                           vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
     if fmt == "json":
         text = report.to_json() + "\n"
     elif fmt == "csv":
         text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
     elif fmt == "html":
-        text = intake_report_to_html(report)
+        text = nutriplan.intake_report_to_html(report)
     else:
         text = format_check_table(report)
     emit(text, out)
