@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 import nutriplan
-from nutriplan_cli.output import check_writable, emit
+from nutriplan_cli.output import check_writable, csv_text, emit
 
 if TYPE_CHECKING:
     from nutriplan import DayReport, IntakeReport, NutrientStatus
@@ -202,7 +202,7 @@ def check(intake: Path, foods_source: str, energy_window: float, fmt: str, out: 
     if fmt == "json":
         text = report.to_json() + "\n"
     elif fmt == "csv":
-        text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
+        text = csv_text(report.to_dataframe())
     elif fmt == "html":
         text = nutriplan.intake_report_to_html(report)
     else:

@@ -65,6 +65,15 @@ def write_atomically(path: Path, text: str) -> None:
                                  param_hint="'--out'") from None
 
 
+def csv_text(frame, decimals: int = 6) -> str:
+    """Return ``frame`` (a DataFrame) as CSV text with float columns rounded to ``decimals``
+    places, so binary noise (``3.2340000000000004``) never reaches a file; no index column."""
+    floats = frame.select_dtypes("float").columns
+    frame = frame.copy()
+    frame[floats] = frame[floats].round(decimals)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
 class Seconds(click.ParamType):
     """A positive, finite number of seconds (``nan``, ``inf``, 0 and negatives are refused)."""
 

@@ -35,6 +35,32 @@ def unknown_exclusions(table, exclude_foods: list[str]) -> list[str]:
             if text not in table.index and not names.str.contains(text.lower(), regex=False).any()]
 
 
+def supplements_over_limits(profile, targets) -> list:
+    """Return a ``nutriplan.Conflict`` per nutrient whose daily supplements (``--supplement``)
+    alone exceed the maximum of ``targets`` (the UL, or the clinician's override), naming the
+    supplements: no food plan can bring such a total back under the limit."""
+    conflicts = []
+    labels = nutriplan.nutrient_table()["label"].to_dict()
+    for key, total in targets.supplement_intake.items():
+        target = targets.nutrients.get(key)
+        if target is None or target.max is None or total <= target.max:
+            continue
+        doses = [d for d in profile.supplements if d.daily_amounts().get(key)]
+        named = ", ".join(f"{d.id}:{d.units:g}" for d in doses)
+        unit = target.unit
+        conflicts.append(nutriplan.Conflict(
+            name=f"supplement_max_{key}",
+            message=(f"the supplements already taken ({named}) give {nutriplan.format_amount(total)} {unit} "
+                     f"of {labels.get(key, key).lower()} a day, above the {target.max_kind or 'maximum'} of "
+                     f"{nutriplan.format_amount(target.max)} {unit} before any food"),
+            shortfall=total - target.max,
+            suggestion=("take fewer units (--supplement ID:UNITS)"
+                        + (" or give a clinician's target with --vitamin-d-override-iu" if key == "vitamin_d_iu"
+                           else "")),
+        ))
+    return conflicts
+
+
 @click.command()
 @profile_options
 @click.option("--days", type=click.IntRange(1, 14), default=7, show_default=True,
@@ -84,6 +110,12 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
             f"least {MIN_SECONDS_PER_DAY:g} s, so give at least {days * MIN_SECONDS_PER_DAY:g}",
             param_hint="'--time-limit'")
     profile = profile_from_options(**kwargs)
+    override = kwargs.get("vitamin_d_override_iu")
+    targets = nutriplan.targets_for(profile, vitamin_d_override_iu=override)
+    over = supplements_over_limits(profile, targets)
+    if over:
+        raise nutriplan.InfeasiblePlanError(over, headline="no plan can keep the supplements already taken "
+                                                          "under their limits")
     table = nutriplan.load_foods(foods_source)
     unknown = unknown_exclusions(table, list(exclude_foods))
     if unknown:
@@ -96,6 +128,5 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
         minimum_mode="weekly_average" if weekly_average else "daily",
         max_days_per_food=max_days_per_food, solver=solver, time_limit_s=time_limit,
     )
-    result = nutriplan.plan_week(profile, options, table,
-                                 vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
+    result = nutriplan.plan_week(profile, options, table, vitamin_d_override_iu=override)
     emit(nutriplan.render_plan(result, fmt), out)

@@ -10,7 +10,7 @@ import click
 
 import nutriplan
 from nutriplan_cli.check import WIDTH, clip, num, wrap
-from nutriplan_cli.output import check_writable, emit
+from nutriplan_cli.output import check_writable, csv_text, emit
 
 if TYPE_CHECKING:
     from nutriplan import NutrientRecommendations, RecommendationReport
@@ -167,7 +167,7 @@ def recommend(nutrient: str | None, diet: str, per: str, limit: int, intake: Pat
     if fmt == "json":
         text = report.to_json() + "\n"
     elif fmt == "csv":
-        text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
+        text = csv_text(report.to_dataframe())
     else:
         text = format_recommendations_table(report)
     emit(text, out)

@@ -106,8 +106,9 @@ def _flush_c_stdout() -> None:
 
 def _run_highs(model) -> None:
     """Run a ``highspy.Highs`` model; if HiGHS refuses because another solve in this process sized
-    its global thread scheduler differently (model status "Not Set"), reset the scheduler and run
-    once more. Returns None; the result is read from ``model``."""
+    its global thread scheduler differently (model status "Not Set"), reset the scheduler, run
+    once more and reset it again (so the host's next solve can size it as before). Returns None;
+    the result is read from ``model``."""
     import highspy
 
     model.run()
@@ -116,6 +117,7 @@ def _run_highs(model) -> None:
         if reset is not None:
             reset(True)
             model.run()
+            reset(True)  # leave no scheduler of our size behind: the host's next solve sizes its own
 
 
 class _HiGHS(pulp.HiGHS):
