@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CACHE := .cache
 SR24_JAR := $(CACHE)/cronometer/usr/share/cronometer/usda_sr24.jar
+# NUTRIPLAN_SR24_JAR=... only when the jar was fetched (otherwise its test skips and says why)
+SR24_ENV = env $$([ -f $(SR24_JAR) ] && echo NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)))
 
 VENV_OLDEST ?= $(CACHE)/venv-oldest
 
@@ -39,7 +41,7 @@ test: setup
 	@[ -f $(SR24_JAR) ] || { mkdir -p $(CACHE) && cd $(CACHE) && apt-get download cronometer >/dev/null 2>&1 && \
 	  dpkg-deb -x cronometer_*.deb cronometer; } || echo "SR24 jar not fetched: the source comparison test will skip"
 	$(BIN)/ruff check nutriplan cli tests bench food_data/scripts
-	NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)) $(BIN)/pytest -q
+	$(SR24_ENV) $(BIN)/pytest -q
 
 # The whole suite again on the oldest versions pyproject.toml allows (each dependency pinned to its
 # lower bound by tests/test_oldest_deps.py), in a second virtual environment: CI runs it after `test`.
@@ -50,7 +52,7 @@ test-oldest:
 	$(PYTHON) tests/test_oldest_deps.py > $(VENV_OLDEST)/constraints.txt
 	$(VENV_OLDEST)/bin/python -m pip install --quiet -c $(VENV_OLDEST)/constraints.txt -e '.[test]'
 	$(VENV_OLDEST)/bin/python -m pip list --format=freeze | grep -iE '^(pandas|numpy|pulp|highspy|click|pydantic)=='
-	NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)) $(VENV_OLDEST)/bin/pytest -q -p no:cacheprovider \
+	$(SR24_ENV) $(VENV_OLDEST)/bin/pytest -q -p no:cacheprovider \
 	  --deselect tests/test_export.py::test_golden_files
 
 bench: setup
