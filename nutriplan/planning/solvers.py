@@ -61,8 +61,10 @@ _banner_done = False
 
 def _quiet_first_highs() -> None:
     """Make (and drop) this process's first ``highspy.Highs`` with file descriptor 1 pointed at
-    ``os.devnull``, so the banner highspy prints then never reaches the process's stdout. Does
-    nothing after the first call (and nothing if fd 1 cannot be redirected). Returns None."""
+    ``os.devnull``, so the banner highspy prints then never reaches the process's stdout. Python's
+    and the C library's stdout buffers are flushed first, so nothing the host wrote before is
+    lost; for the moment fd 1 is redirected (one constructor call) other threads' writes to it
+    are dropped. Does nothing after the first call in a process. Returns None."""
     global _banner_done
     if _banner_done:
         return
@@ -82,6 +84,7 @@ def _quiet_first_highs() -> None:
             _banner_done = True
             return
         devnull = os.open(os.devnull, os.O_WRONLY)
+        _flush_c_stdout()
         try:
             os.dup2(devnull, 1)
             highspy.Highs()
