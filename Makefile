@@ -4,18 +4,31 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CACHE := .cache
 SR24_JAR := $(CACHE)/cronometer/usr/share/cronometer/usda_sr24.jar
+# NUTRIPLAN_SR24_JAR=... only when the jar was fetched (otherwise its test skips and says why)
+SR24_ENV = env $$([ -f $(SR24_JAR) ] && echo NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)))
 
-.PHONY: plan test bench setup
+VENV_OLDEST ?= $(CACHE)/venv-oldest
+
+.PHONY: plan test test-oldest bench setup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Editable install with the test extra (pytest, hypothesis, scipy, ruff).
-setup: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Stamp files: install once, and again only when pyproject.toml changes (the install is editable,
+# so source edits need no reinstall). `make plan` needs no test tools; `make test` adds them.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
-plan: setup
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Editable install with the test extra (pytest, hypothesis, scipy, ruff).
+setup: $(VENV)/.installed-test
+
+plan: $(VENV)/.installed
 	$(BIN)/nutriplan plan --age 40 --sex female --weight 65 --height 165 --days 7
 
 # The HTML report test renders in Debian's headless Chromium, and the food table test compares
@@ -28,7 +41,19 @@ test: setup
 	@[ -f $(SR24_JAR) ] || { mkdir -p $(CACHE) && cd $(CACHE) && apt-get download cronometer >/dev/null 2>&1 && \
 	  dpkg-deb -x cronometer_*.deb cronometer; } || echo "SR24 jar not fetched: the source comparison test will skip"
 	$(BIN)/ruff check nutriplan cli tests bench food_data/scripts
-	NUTRIPLAN_SR24_JAR=$(abspath $(SR24_JAR)) $(BIN)/pytest -q
+	$(SR24_ENV) $(BIN)/pytest -q
+
+# The whole suite again on the oldest versions pyproject.toml allows (each dependency pinned to its
+# lower bound by tests/test_oldest_deps.py), in a second virtual environment: CI runs it after `test`.
+# The golden plan files pin the picks of today's HiGHS (an older HiGHS may break ties differently
+# between equally good plans), so they are compared on the newest versions only.
+test-oldest:
+	[ -x $(VENV_OLDEST)/bin/python ] || $(PYTHON) -m venv $(VENV_OLDEST)
+	$(PYTHON) tests/test_oldest_deps.py > $(VENV_OLDEST)/constraints.txt
+	$(VENV_OLDEST)/bin/python -m pip install --quiet -c $(VENV_OLDEST)/constraints.txt -e '.[test]'
+	$(VENV_OLDEST)/bin/python -m pip list --format=freeze | grep -iE '^(pandas|numpy|pulp|highspy|click|pydantic)=='
+	$(SR24_ENV) $(VENV_OLDEST)/bin/pytest -q -p no:cacheprovider \
+	  --deselect tests/test_export.py::test_golden_files
 
 bench: setup
 	$(BIN)/python bench/plan_bench.py

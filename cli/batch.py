@@ -6,10 +6,15 @@ from __future__ import annotations
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import BATCH_FORMATS, BatchSummary, plan_batch
+import nutriplan
+from nutriplan_cli.output import LazyChoice, check_folder_writable
+
+if TYPE_CHECKING:
+    from nutriplan import BatchSummary
 
 WIDTH = 100
 CLIENT_WIDTH = 20
@@ -48,11 +53,23 @@ def render_summary(summary: BatchSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _check_out_dir(out_dir: Path) -> None:
+    """Raise ``click.BadParameter`` (exit code 2) before any plan is solved unless ``out_dir`` is
+    a folder that accepts new files or can be created (its nearest existing parent accepts them).
+    Returns None; creates nothing."""
+    existing = Path(out_dir)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise click.BadParameter(f"{str(existing)!r} is not a folder", param_hint="'--out-dir'")
+    check_folder_writable(existing, "--out-dir")
+
+
 @click.command()
 @click.argument("clients_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the plan files and summary.csv (created if missing).")
-@click.option("--format", "fmt", type=click.Choice(list(BATCH_FORMATS)), default="json",
+@click.option("--format", "fmt", type=LazyChoice(lambda: nutriplan.BATCH_FORMATS), default="json",
               show_default=True, help="Plan file format (html: one self-contained printable file "
                                       "per client).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
@@ -83,6 +100,7 @@ def batch(clients_csv, out_dir, fmt, jobs, foods_source) -> None:
       nutriplan batch clients.csv --out-dir plans
       nutriplan batch clients.csv --out-dir reports --format html --jobs 4
     """
+    _check_out_dir(out_dir)
     err = sys.stderr
     bar = None
 
@@ -94,7 +112,7 @@ def batch(clients_csv, out_dir, fmt, jobs, foods_source) -> None:
         bar.update(done - bar.pos)
 
     try:
-        summary = plan_batch(clients_csv, out_dir, format=fmt, jobs=jobs, foods=foods_source,
+        summary = nutriplan.plan_batch(clients_csv, out_dir, format=fmt, jobs=jobs, foods=foods_source,
                              progress=progress if err.isatty() else None)
     finally:
         if bar is not None:

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import (
-    NUTRIENT_GROUPS,
-    DayReport,
-    IntakeReport,
-    NutrientStatus,
-    check_intake,
-    group_keys,
-    intake_report_to_html,
-)
-from nutriplan import clip_text as clip
-from nutriplan import format_amount as num
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import check_writable, csv_text, emit
+
+if TYPE_CHECKING:
+    from nutriplan import DayReport, IntakeReport, NutrientStatus
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
 WIDTH = 100
@@ -27,6 +21,16 @@ WIDTH = 100
 FORMATS = ["table", "json", "csv", "html"]
 #: Days shown side by side in the per-day table (label 16 + 9 days x 9 columns <= 100).
 DAYS_PER_BLOCK = 9
+
+
+def clip(text: str, width: int) -> str:
+    """Return ``nutriplan.clip_text(text, width)`` (the library is imported on first use)."""
+    return nutriplan.clip_text(text, width)
+
+
+def num(value) -> str:
+    """Return ``nutriplan.format_amount(value)`` (the library is imported on first use)."""
+    return nutriplan.format_amount(value)
 
 
 
@@ -79,8 +83,8 @@ def _summary_table(report: DayReport) -> list[str]:
     lines = [f"{'Nutrient (per day)':<19}{'Intake':>9}{'Min':>8}{'Max':>8}  {'Unit':<5}{'% min':>6}  "
              f"{'Status':<13}Top source"]
     lines.append("-" * WIDTH)
-    for group, keys in group_keys(report.nutrients).items():
-        lines.append(NUTRIENT_GROUPS[group])
+    for group, keys in nutriplan.group_keys(report.nutrients).items():
+        lines.append(nutriplan.NUTRIENT_GROUPS[group])
         for key in keys:
             s = report.nutrients[key]
             maximum = num(s.max) + _max_mark(s)
@@ -250,15 +254,16 @@ def check(intake: Path, foods_source: str, energy_window: float, fmt: str, out: 
       1,01079,1,serving
       1,"Salmon, sockeye, cooked (dry heat)",150,g
     """
+    check_writable(out)
     profile = profile_from_options(**kwargs)
-    report = check_intake(profile, intake, foods_source, energy_window=energy_window,
+    report = nutriplan.check_intake(profile, intake, foods_source, energy_window=energy_window,
                           vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
     if fmt == "json":
         text = report.to_json() + "\n"
     elif fmt == "csv":
-        text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
+        text = csv_text(report.to_dataframe())
     elif fmt == "html":
-        text = intake_report_to_html(report)
+        text = nutriplan.intake_report_to_html(report)
     else:
         text = format_check_table(report)
     emit(text, out)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from nutriplan import (
-    clip_text,
-    fdc_table_csv,
-    food,
-    food_records,
-    import_fdc,
-    load_foods,
-    nutrient_keys,
-    search_foods,
-    top_foods,
-)
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import check_writable, emit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = click.Choice(["table", "json", "csv"])
 TABLE_NUTRIENTS = ["energy_kcal", "protein_g", "calcium_mg", "magnesium_mg", "vitamin_d_iu"]
@@ -49,7 +42,7 @@ def foods() -> None:
 
 def _format(table: pd.DataFrame, fmt: str, extra: list[str] | None = None) -> str:
     if fmt == "json":
-        return json.dumps(food_records(table, extra), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(nutriplan.food_records(table, extra), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         frame = table.copy()
         for column in LISTS:
@@ -62,6 +55,8 @@ def _format(table: pd.DataFrame, fmt: str, extra: list[str] | None = None) -> st
 
 def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
     """Return a plain-text table that fits 100 columns."""
+    import pandas as pd
+
     if table.empty:
         return "no foods found\n"
     columns = extra or TABLE_NUTRIENTS
@@ -71,7 +66,7 @@ def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
     widths[1] = max(20, min(34, budget))
     lines = ["  ".join(h[:w].ljust(w) if i < 2 else h[:w].rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
     for food_id, row in table.iterrows():
-        cells = [str(food_id).ljust(widths[0]), clip_text(str(row["name"]), widths[1]).ljust(widths[1])]
+        cells = [str(food_id).ljust(widths[0]), nutriplan.clip_text(str(row["name"]), widths[1]).ljust(widths[1])]
         for column, width in zip(columns, widths[2:]):
             value = row[column]
             text = "-" if pd.isna(value) else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
@@ -95,7 +90,8 @@ def search_command(text: str, foods_source: str, fmt: str, out: Path | None, lim
     Example:
       nutriplan foods search "salmon canned" --format json
     """
-    found = search_foods(text, foods=load_foods(foods_source))
+    check_writable(out)
+    found = nutriplan.search_foods(text, foods=nutriplan.load_foods(foods_source))
     emit(_format(found.head(limit), fmt), out)
 
 
@@ -111,8 +107,12 @@ def show_command(food_id: str, foods_source: str, fmt: str, out: Path | None) ->
     Example:
       nutriplan foods show 15086 --format json
     """
-    table = load_foods(foods_source)
-    item = food(food_id, foods=table)
+    import pandas as pd
+
+    check_writable(out)
+    nutrient_keys = nutriplan.nutrient_keys
+    table = nutriplan.load_foods(foods_source)
+    item = nutriplan.food(food_id, foods=table)
     row = table.loc[[item.food_id]]
     if fmt != "table":
         emit(_format(row, fmt, extra=[c for c in row.columns if c not in nutrient_keys() and c != "vitamin_d_mcg"
@@ -161,7 +161,8 @@ def top_command(nutrient: str, per: str, tag: str | None, limit: int, foods_sour
     Example:
       nutriplan foods top vitamin_d_iu --per serving --tag fortified_food --limit 5
     """
-    ranked = top_foods(nutrient, per=per, tag=tag, limit=limit, foods=load_foods(foods_source))
+    check_writable(out)
+    ranked = nutriplan.top_foods(nutrient, per=per, tag=tag, limit=limit, foods=nutriplan.load_foods(foods_source))
     column = f"{nutrient}_per_{per}"
     shown = [column] + [c for c in ("serving_g", "energy_kcal") if c != column]
     emit(_format(ranked, fmt, extra=shown if fmt == "table" else [column]), out)
@@ -179,6 +180,7 @@ def import_fdc_command(directory: Path, out: Path) -> None:
       nutriplan foods import-fdc FoodData_Central_sr_legacy_food_csv_2018-04 --out sr_legacy.csv
       nutriplan foods top vitamin_d_iu --foods sr_legacy.csv
     """
-    table = import_fdc(directory)
-    emit(fdc_table_csv(table), out)
+    check_writable(out)
+    table = nutriplan.import_fdc(directory)
+    emit(nutriplan.fdc_table_csv(table), out)
 

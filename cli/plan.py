@@ -7,17 +7,58 @@ from pathlib import Path
 
 import click
 
-from nutriplan import PLAN_FORMATS, PlanOptions, food_vocabulary, plan_week, render_plan
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import LazyChoice, Seconds, check_writable, emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
 
-#: Output formats of ``plan``.
-FORMATS = list(PLAN_FORMATS)
+#: Least seconds the planner gives one day's solve (``nutriplan.planning.week`` gives each day
+#: ``max(1 s, its share of the time left)``), so a plan of N days may take N seconds whatever the
+#: limit: ``--time-limit`` below N x this is refused rather than silently exceeded.
+MIN_SECONDS_PER_DAY = 1.0
 
 
 def _allergens() -> list[str]:
     """Return the allergen names of ``vocabulary.csv``."""
-    return food_vocabulary("allergen")["value"].tolist()
+    return nutriplan.food_vocabulary("allergen")["value"].tolist()
+
+
+def _formats() -> tuple[str, ...]:
+    """Return the plan output formats (``nutriplan.PLAN_FORMATS``)."""
+    return nutriplan.PLAN_FORMATS
+
+
+def unknown_exclusions(table, exclude_foods: list[str]) -> list[str]:
+    """Return the ``--exclude`` values that match no food of ``table``: neither a food id nor
+    text found in a food's name (case-insensitive), as the planner matches them."""
+    names = table["name"].astype(str).str.lower()
+    return [text for text in exclude_foods
+            if text not in table.index and not names.str.contains(text.lower(), regex=False).any()]
+
+
+def supplements_over_limits(profile, targets) -> list:
+    """Return a ``nutriplan.Conflict`` per nutrient whose daily supplements (``--supplement``)
+    alone exceed the maximum of ``targets`` (the UL, or the clinician's override), naming the
+    supplements: no food plan can bring such a total back under the limit."""
+    conflicts = []
+    labels = nutriplan.nutrient_table()["label"].to_dict()
+    for key, total in targets.supplement_intake.items():
+        target = targets.nutrients.get(key)
+        if target is None or target.max is None or total <= target.max:
+            continue
+        doses = [d for d in profile.supplements if d.daily_amounts().get(key)]
+        named = ", ".join(f"{d.id}:{d.units:g}" for d in doses)
+        unit = target.unit
+        conflicts.append(nutriplan.Conflict(
+            name=f"supplement_max_{key}",
+            message=(f"the supplements already taken ({named}) give {nutriplan.format_amount(total)} {unit} "
+                     f"of {labels.get(key, key).lower()} a day, above the {target.max_kind or 'maximum'} of "
+                     f"{nutriplan.format_amount(target.max)} {unit} before any food"),
+            shortfall=total - target.max,
+            suggestion=("take fewer units (--supplement ID:UNITS)"
+                        + (" or give a clinician's target with --vitamin-d-override-iu" if key == "vitamin_d_iu"
+                           else "")),
+        ))
+    return conflicts
 
 
 @click.command()
@@ -26,9 +67,8 @@ def _allergens() -> list[str]:
               help="Number of days to plan (1-14).")
 @click.option("--diet", type=click.Choice(["omnivore", "pescatarian", "vegetarian", "vegan"]),
               default="omnivore", show_default=True, help="Diet pattern.")
-@click.option("--exclude-allergen", "exclude_allergens", multiple=True,
-              type=click.Choice(_allergens()), metavar="NAME",
-              help=f"Leave out foods with this allergen (repeatable): {', '.join(_allergens())}.")
+@click.option("--exclude-allergen", "exclude_allergens", multiple=True, type=LazyChoice(_allergens),
+              help="Leave out foods with this allergen (repeatable).")
 @click.option("--exclude", "exclude_foods", multiple=True, metavar="FOOD_ID_OR_TEXT",
               help="Leave out a food id, or every food whose name contains the text (repeatable).")
 @click.option("--allow-supplements", is_flag=True,
@@ -41,12 +81,12 @@ def _allergens() -> list[str]:
               metavar="N", help="Most days a (non-staple) food may appear.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True,
               help="MILP solver.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, metavar="S", help="Time limit for the whole plan, seconds.")
+@click.option("--time-limit", type=Seconds(), default=60.0, show_default=True, metavar="S",
+              help="Time limit for the whole plan, seconds; at least 1 s per day planned.")
 @click.option("--foods", "foods_source", default="curated", show_default=True,
               metavar="curated|full|PATH", help="Food table: the curated tier, the full SR24 table, "
                                                 "or a food CSV.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=LazyChoice(_formats), default="table", show_default=True,
               help="Output format (html: one self-contained printable file).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically; nothing is written if no plan is possible).")
@@ -63,13 +103,30 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
           --allow-supplements --days 3 --format markdown
       nutriplan plan --profile client.toml --format html --out week.html
     """
+    check_writable(out)
+    if time_limit < days * MIN_SECONDS_PER_DAY:
+        raise click.BadParameter(
+            f"{time_limit:g} s is below the planner's minimum for {days} day(s): each day's solve gets at "
+            f"least {MIN_SECONDS_PER_DAY:g} s, so give at least {days * MIN_SECONDS_PER_DAY:g}",
+            param_hint="'--time-limit'")
     profile = profile_from_options(**kwargs)
-    options = PlanOptions(
+    override = kwargs.get("vitamin_d_override_iu")
+    targets = nutriplan.targets_for(profile, vitamin_d_override_iu=override)
+    over = supplements_over_limits(profile, targets)
+    if over:
+        raise nutriplan.InfeasiblePlanError(over, headline="no plan can keep the supplements already taken "
+                                                          "under their limits")
+    table = nutriplan.load_foods(foods_source)
+    unknown = unknown_exclusions(table, list(exclude_foods))
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(repr(u) for u in unknown)} matches no food id and no food name in the "
+            f"{foods_source} food table (see `nutriplan foods search TEXT`)", param_hint="'--exclude'")
+    options = nutriplan.PlanOptions(
         days=days, diet=diet, exclude_allergens=list(exclude_allergens),
         exclude_foods=list(exclude_foods), allow_supplements=allow_supplements,
         minimum_mode="weekly_average" if weekly_average else "daily",
         max_days_per_food=max_days_per_food, solver=solver, time_limit_s=time_limit,
     )
-    result = plan_week(profile, options, foods_source,
-                       vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
-    emit(render_plan(result, fmt), out)
+    result = nutriplan.plan_week(profile, options, table, vitamin_d_override_iu=override)
+    emit(nutriplan.render_plan(result, fmt), out)

@@ -14,11 +14,15 @@ Usage in a command::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from nutriplan import ACTIVITY_LEVELS, DEFAULT_ACTIVITY, Profile, load_profile, make_profile
+import nutriplan
+from nutriplan_cli.output import LazyChoice
+
+if TYPE_CHECKING:
+    from nutriplan import Profile
 
 #: command keyword -> profile field, for every option this module adds (flags map to booleans).
 PROFILE_OPTION_FIELDS = {
@@ -66,8 +70,8 @@ _OPTIONS = [
                  help="Height in cm [default: DRI reference height]."),
     click.option("--prepregnancy-weight", type=float, default=None, metavar="KG",
                  help="Weight before pregnancy, kg (pregnancy energy and protein)."),
-    click.option("--activity", type=click.Choice(list(ACTIVITY_LEVELS)), default=None,
-                 help=f"NASEM 2023 physical activity level [default: {DEFAULT_ACTIVITY}]."),
+    click.option("--activity", type=LazyChoice(lambda: nutriplan.ACTIVITY_LEVELS), default=None,
+                 help="NASEM 2023 physical activity level [default: low_active]."),
     click.option("--energy-kcal", type=float, default=None, metavar="KCAL",
                  help="Energy target (kcal/day) instead of the EER equation."),
     click.option("--vitamin-d-ng-ml", type=float, default=None, metavar="NG_ML",
@@ -111,8 +115,8 @@ def profile_from_options(**kwargs: Any) -> Profile:
         raise click.UsageError("give --vitamin-d-ng-ml or --vitamin-d-nmol-l, not both")
     path = kwargs.get("profile_file")
     if path is not None:
-        return load_profile(path, **fields)
+        return nutriplan.load_profile(path, **fields)
     missing = [f"--{name}" for name in ("age", "sex") if kwargs.get(name) is None]
     if missing:
         raise click.UsageError(f"missing option {' and '.join(missing)} (or give --profile FILE)")
-    return make_profile(**fields)
+    return nutriplan.make_profile(**fields)

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import NutrientRecommendations, RecommendationReport, recommend_foods, recommend_for_intake
+import nutriplan
 from nutriplan_cli.check import WIDTH, clip, num, wrap
-from nutriplan_cli.output import emit
+from nutriplan_cli.output import check_writable, csv_text, emit
+
+if TYPE_CHECKING:
+    from nutriplan import NutrientRecommendations, RecommendationReport
 from nutriplan_cli.profile_options import PROFILE_OPTION_FIELDS, profile_from_options, profile_options
 
 FORMATS = ["table", "json", "csv"]
@@ -147,22 +151,23 @@ def recommend(nutrient: str | None, diet: str, per: str, limit: int, intake: Pat
       nutriplan recommend --nutrient calcium_mg --per 100kcal --limit 5 --format json
       nutriplan recommend --for-intake log.csv --age 70 --sex female
     """
+    check_writable(out)
     override = kwargs.get("vitamin_d_override_iu")
     if intake is not None:
         profile = profile_from_options(**kwargs)
-        report = recommend_for_intake(profile, intake, nutrient=nutrient, diet=diet, per=per, limit=limit,
+        report = nutriplan.recommend_for_intake(profile, intake, nutrient=nutrient, diet=diet, per=per, limit=limit,
                                       foods=foods_source, vitamin_d_override_iu=override)
     else:
         if nutrient is None:
             raise click.UsageError("missing option --nutrient (e.g. --nutrient vitamin_d_iu), or give "
                                    "--for-intake INTAKE.csv with the profile options")
         profile = profile_from_options(**kwargs) if _profile_given(kwargs) or override is not None else None
-        report = recommend_foods(nutrient, profile=profile, diet=diet, per=per, limit=limit,
+        report = nutriplan.recommend_foods(nutrient, profile=profile, diet=diet, per=per, limit=limit,
                                  foods=foods_source, vitamin_d_override_iu=override)
     if fmt == "json":
         text = report.to_json() + "\n"
     elif fmt == "csv":
-        text = report.to_dataframe().to_csv(index=False, lineterminator="\n")
+        text = csv_text(report.to_dataframe())
     else:
         text = format_recommendations_table(report)
     emit(text, out)

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import DietSolution, clip_text, read_diet_table, solve_diet
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import check_writable, emit
+
+if TYPE_CHECKING:
+    from nutriplan import DietSolution
 
 NAME_WIDTH = 36
 
@@ -74,10 +78,11 @@ def solve(foods_csv, minimums, maximums, objective, group_max, integer, id_colum
     """
     if not minimums and not maximums:
         raise click.UsageError("give at least one bound: --min NUTRIENT=VALUE or --max NUTRIENT=VALUE")
+    check_writable(out)
     nutrients = list(dict.fromkeys([*minimums, *maximums]))
     bounds = {n: (minimums.get(n), maximums.get(n)) for n in nutrients}
-    table = read_diet_table(foods_csv, id_column=id_column)
-    solution = solve_diet(
+    table = nutriplan.read_diet_table(foods_csv, id_column=id_column)
+    solution = nutriplan.solve_diet(
         table,
         bounds,
         objective=objective,
@@ -93,6 +98,7 @@ def solve(foods_csv, minimums, maximums, objective, group_max, integer, id_colum
 
 def render_table(solution: DietSolution) -> str:
     """Return the solution as plain-text tables at most 100 characters wide."""
+    clip_text = nutriplan.clip_text
     report = solution.solver
     lines = [
         f"Minimised {solution.objective}: {_num(solution.objective_value)}"

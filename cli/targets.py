@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from nutriplan import NUTRIENT_GROUPS, Targets, format_amount, group_keys, nutrient_table, targets_for
-from nutriplan_cli.output import emit
+import nutriplan
+from nutriplan_cli.output import check_writable, emit
 from nutriplan_cli.profile_options import profile_from_options, profile_options
+
+if TYPE_CHECKING:
+    from nutriplan import Targets
 
 WIDTH = 100
 
+
+def format_amount(value) -> str:
+    """Return ``nutriplan.format_amount(value)`` (imported on first use)."""
+    return nutriplan.format_amount(value)
 
 
 
@@ -64,7 +72,7 @@ def format_targets_table(targets: Targets) -> str:
     """Return ``targets`` as text readable at 100 columns: a header about the person, one line per
     nutrient target, the energy shares, overrides, notes and the numbered sources."""
     profile = targets.profile
-    labels = nutrient_table()["label"].to_dict()
+    labels = nutriplan.nutrient_table()["label"].to_dict()
     size = f"{targets.body_height_cm:g} cm, {targets.body_weight_kg:g} kg"
     if targets.reference_body_size:
         size += " (DRI reference size used where not given)"
@@ -88,8 +96,8 @@ def format_targets_table(targets: Targets) -> str:
     lines += ["", f"{'Nutrient (per day)':<20}{'Min':>9}{'Max':>9}  {'Unit':<7}{'Min is':<11}"
                   f"{'Max is':<16}{'Src':<8}Detail"]
     lines.append("-" * WIDTH)
-    for group, keys in group_keys(targets.nutrients).items():
-        lines.append(NUTRIENT_GROUPS[group])
+    for group, keys in nutriplan.group_keys(targets.nutrients).items():
+        lines.append(nutriplan.NUTRIENT_GROUPS[group])
         for key in keys:
             target = targets.nutrients[key]
             label = labels.get(target.key, target.key)
@@ -150,8 +158,9 @@ def targets(energy_window: float, fmt: str, out: Path | None, **kwargs) -> None:
           --vitamin-d-ng-ml 14 --format json
       nutriplan targets --profile client.toml --format csv --out targets.csv
     """
+    check_writable(out)
     profile = profile_from_options(**kwargs)
-    result = targets_for(profile, energy_window=energy_window,
+    result = nutriplan.targets_for(profile, energy_window=energy_window,
                          vitamin_d_override_iu=kwargs.get("vitamin_d_override_iu"))
     if fmt == "json":
         text = result.to_json() + "\n"

@@ -2,8 +2,14 @@
 limit, built by linear programming on USDA food data.
 
 Everything the ``nutriplan`` command does is available from here; the names in ``__all__`` are the
-public API.
+public API. They are imported on first use (PEP 562), so ``import nutriplan`` is fast and a
+program that only needs targets never loads the solver: ``nutriplan.plan_week`` imports the
+planner the first time it is looked up. ``nutriplan.__version__`` is the installed version.
 """
+
+from __future__ import annotations
+
+import importlib
 
 from nutriplan.errors import (
     Conflict,
@@ -16,12 +22,11 @@ from nutriplan.errors import (
     SolverError,
     UnknownFoodError,
 )
-from nutriplan.models.food import Food
-from nutriplan.nutrients import nutrient_keys, nutrient_table
 
-__all__ = [
+#: public name -> the module that defines it (imported when the name is first looked up)
+_LAZY: dict[str, str] = {}
+__all__: list[str] = [
     "Conflict",
-    "Food",
     "FoodTableError",
     "InfeasiblePlanError",
     "InputError",
@@ -30,128 +35,80 @@ __all__ = [
     "ProfileError",
     "SolverError",
     "UnknownFoodError",
-    "nutrient_keys",
-    "nutrient_table",
 ]
 
-# --- foods (issue 2): add imports and __all__ entries below this line ---
-from nutriplan.fdc import fdc_table_csv, import_fdc  # noqa: E402
-from nutriplan.foods import (  # noqa: E402
-    food,
-    food_categories,
-    food_records,
-    food_vocabulary,
-    load_foods,
-    nutrient_columns,
-    read_food_csv,
-    search_foods,
-    top_foods,
-)
 
-__all__ += [
-    "fdc_table_csv", "food", "food_categories", "food_records", "food_vocabulary", "import_fdc",
-    "load_foods", "nutrient_columns", "read_food_csv", "search_foods", "top_foods",
-]
+def _lazy(module: str, *names: str) -> None:
+    """Register public ``names`` defined in ``module`` (added to ``__all__`` in this order)."""
+    for name in names:
+        _LAZY[name] = module
+        __all__.append(name)
 
-# --- targets (issue 3): add imports and __all__ entries below this line ---
-from nutriplan.clinical import vitamin_d_status, vitamin_d_status_nmol_l  # noqa: E402
-from nutriplan.energy import EnergyEstimate, activity_levels, eer_kcal, estimate_energy  # noqa: E402
-from nutriplan.models.profile import ACTIVITY_LEVELS, DEFAULT_ACTIVITY, Profile  # noqa: E402
-from nutriplan.models.supplement import Supplement, SupplementDose  # noqa: E402
-from nutriplan.models.targets import (  # noqa: E402
-    EnergyShare,
-    Note,
-    NutrientTarget,
-    Targets,
-    VitaminDAssessment,
-)
-from nutriplan.profiles import load_profile, make_profile  # noqa: E402
-from nutriplan.supplements import load_supplements  # noqa: E402
-from nutriplan.targets import targets_for  # noqa: E402
 
-__all__ += [
-    "ACTIVITY_LEVELS", "DEFAULT_ACTIVITY", "EnergyEstimate", "EnergyShare", "Note", "NutrientTarget",
-    "Profile", "Supplement", "SupplementDose", "Targets", "VitaminDAssessment", "activity_levels",
-    "eer_kcal", "estimate_energy", "load_profile", "load_supplements", "make_profile", "targets_for",
-    "vitamin_d_status", "vitamin_d_status_nmol_l",
-]
+def __getattr__(name: str):
+    """Return a public name, importing its module on first use; ``__version__`` is the installed
+    package's version string."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
 
-# --- planning (issue 4): add imports and __all__ entries below this line ---
-from nutriplan.models.diet import DietBound, DietItem, DietSolution, SolveReport  # noqa: E402
-from nutriplan.planning.diet import read_diet_table, solve_diet  # noqa: E402
+        try:
+            value = version("nutriplan")
+        except PackageNotFoundError:  # a source tree that was never installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nutriplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
-__all__ += ["DietBound", "DietItem", "DietSolution", "SolveReport", "read_diet_table", "solve_diet"]
 
-from nutriplan.meal_plan import plan_week  # noqa: E402
-from nutriplan.models.plan import (  # noqa: E402
-    DayPlan,
-    DaySupplement,
-    Meal,
-    MealPlan,
-    PlanItem,
-    PlanOptions,
-    ShoppingItem,
-    SolverInfo,
-)
+def __dir__() -> list[str]:
+    """Return the module's names including every public name not yet imported."""
+    return sorted(set(globals()) | set(__all__) | {"__version__"})
 
-__all__ += [
-    "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions", "ShoppingItem",
-    "SolverInfo", "plan_week",
-]
 
-from nutriplan.export import (  # noqa: E402
-    PLAN_FORMATS,
-    clip_text,
-    format_amount,
-    intake_report_to_html,
-    plan_to_csv,
-    plan_to_dataframe,
-    plan_to_dict,
-    plan_to_html,
-    plan_to_json,
-    plan_to_markdown,
-    plan_to_table,
-    render_plan,
-)
-from nutriplan.textfile import write_text_atomically  # noqa: E402
+_lazy("nutriplan.models.food", "Food")
+_lazy("nutriplan.nutrients", "nutrient_keys", "nutrient_table")
 
-__all__ += [
-    "PLAN_FORMATS", "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv",
-    "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
-    "plan_to_table", "render_plan", "write_text_atomically",
-]
+# --- foods (issue 2): register public names below this line: _lazy("module", "name", ...) ---
+_lazy("nutriplan.fdc", "fdc_table_csv", "import_fdc")
+_lazy("nutriplan.foods", "food", "food_categories", "food_records", "food_vocabulary", "load_foods",
+      "nutrient_columns", "read_food_csv", "search_foods", "top_foods")
 
-# --- tools (issue 5): add imports and __all__ entries below this line ---
-from nutriplan.check import check_intake, nutrient_status  # noqa: E402
-from nutriplan.intake import read_intake  # noqa: E402
-from nutriplan.models.intake import (  # noqa: E402
-    Contributor,
-    DayReport,
-    EnergyShareStatus,
-    IntakeEntry,
-    IntakeLog,
-    IntakeReport,
-    NutrientRecommendations,
-    NutrientStatus,
-    Recommendation,
-    RecommendationReport,
-)
-from nutriplan.recommend import recommend_foods, recommend_for_intake  # noqa: E402
+# --- targets (issue 3) ---
+_lazy("nutriplan.clinical", "vitamin_d_status", "vitamin_d_status_nmol_l")
+_lazy("nutriplan.energy", "EnergyEstimate", "activity_levels", "eer_kcal", "estimate_energy")
+_lazy("nutriplan.models.profile", "ACTIVITY_LEVELS", "DEFAULT_ACTIVITY", "Profile")
+_lazy("nutriplan.models.supplement", "Supplement", "SupplementDose")
+_lazy("nutriplan.models.targets", "EnergyShare", "Note", "NutrientTarget", "Targets", "VitaminDAssessment")
+_lazy("nutriplan.profiles", "load_profile", "make_profile")
+_lazy("nutriplan.supplements", "load_supplements")
+_lazy("nutriplan.targets", "targets_for")
 
-__all__ += [
-    "Contributor", "DayReport", "EnergyShareStatus", "IntakeEntry", "IntakeLog", "IntakeReport",
-    "NutrientRecommendations", "NutrientStatus", "Recommendation", "RecommendationReport",
-    "check_intake", "nutrient_status", "read_intake", "recommend_foods", "recommend_for_intake",
-]
+# --- planning (issue 4) ---
+_lazy("nutriplan.models.diet", "DietBound", "DietItem", "DietSolution", "SolveReport")
+_lazy("nutriplan.planning.diet", "read_diet_table", "solve_diet")
+_lazy("nutriplan.meal_plan", "plan_week")
+_lazy("nutriplan.models.plan", "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions",
+      "ShoppingItem", "SolverInfo")
+_lazy("nutriplan.export", "PLAN_FORMATS", "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv",
+      "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
+      "plan_to_table", "render_plan")
+_lazy("nutriplan.textfile", "write_text_atomically")
 
-from nutriplan.batch import plan_batch, read_clients  # noqa: E402
-from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
-
-__all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]
+# --- tools (issue 5) ---
+_lazy("nutriplan.check", "check_intake", "nutrient_status")
+_lazy("nutriplan.intake", "read_intake")
+_lazy("nutriplan.models.intake", "Contributor", "DayReport", "EnergyShareStatus", "IntakeEntry", "IntakeLog",
+      "IntakeReport", "NutrientRecommendations", "NutrientStatus", "Recommendation", "RecommendationReport")
+_lazy("nutriplan.recommend", "recommend_foods", "recommend_for_intake")
+_lazy("nutriplan.batch", "plan_batch", "read_clients")
+_lazy("nutriplan.models.batch", "BATCH_FORMATS", "BatchRow", "BatchSummary")
 
 # --- every DRI nutrient (issue 12) ---
-from nutriplan.clinical import diet_notes  # noqa: E402
-from nutriplan.nutrients import NUTRIENT_GROUPS, group_keys, group_of  # noqa: E402
-from nutriplan.supplements import planner_supplements  # noqa: E402
-
-__all__ += ["NUTRIENT_GROUPS", "diet_notes", "group_keys", "group_of", "planner_supplements"]
+_lazy("nutriplan.clinical", "diet_notes")
+_lazy("nutriplan.nutrients", "NUTRIENT_GROUPS", "group_keys", "group_of")
+_lazy("nutriplan.supplements", "planner_supplements")

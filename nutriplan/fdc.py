@@ -13,6 +13,7 @@ that only report Atwater energy, the specific-factor value (958) is used, else t
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from nutriplan.errors import FoodTableError, InputError, Problem
 from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys, nutrient_table
+from nutriplan.textfile import duplicate_columns
 
 REQUIRED_FILES = {
     "food.csv": ("fdc_id", "description"),
@@ -40,14 +42,41 @@ def _read(directory: Path, name: str, problems: list[Problem]) -> pd.DataFrame |
         problems.append(Problem(None, None, f"missing file {name}"))
         return None
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as error:
-        problems.append(Problem(None, None, f"{name}: not a readable CSV ({error})"))
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline()
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as error:
+        problems.append(Problem(None, None, f"{name}: not a readable UTF-8 CSV ({error})"))
         return None
+    repeated = duplicate_columns(header)
+    for column in repeated:
+        problems.append(Problem(1, column, f"{name}: column appears more than once in the header row"))
+    if repeated:
+        return None
+    table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in REQUIRED_FILES.get(name, ()) if c not in table.columns]
     for column in missing:
         problems.append(Problem(None, column, f"{name}: required column is missing"))
     return None if missing else table
+
+
+def _amount_problems(amounts: pd.DataFrame) -> list[Problem]:
+    """Return a ``Problem`` per ``food_nutrient.csv`` row (spreadsheet numbering, header = row 1)
+    whose amount is not a finite number >= 0 (an empty cell is missing data and is allowed)."""
+    problems = []
+    for row, text in zip(amounts.index, amounts["amount"]):
+        cleaned = str(text).strip()
+        if cleaned == "":
+            continue
+        try:
+            value = float(cleaned)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value >= 0):
+            problems.append(Problem(int(row) + 2, "amount", f"food_nutrient.csv: {cleaned!r} is not an "
+                                                           "amount per 100 g; allowed: a number >= 0 "
+                                                           "(or an empty cell for unknown)", cleaned))
+    return problems
 
 
 def _number(text: str) -> float:
@@ -64,7 +93,10 @@ def import_fdc(directory: str | Path) -> pd.DataFrame:
     glossary nutrients per 100 g plus ``vitamin_d_mcg``, ``serving_g`` / ``household`` from the
     first portion, empty planning tags, ``tags_source`` = ``fdc``), sorted by ``food_id``.
 
-    Raises ``FoodTableError`` naming every missing file or column at once.
+    Raises ``FoodTableError`` naming every missing file or column at once, a file whose header
+    names a column twice, a folder whose food.csv, nutrient.csv or food_nutrient.csv has only a
+    header, and every ``food_nutrient.csv`` row (of an imported nutrient) whose amount is not a
+    number >= 0 (``-1``, ``nan``, ``inf``, ``abc``); an empty amount stays unknown (NaN).
     """
     folder = Path(directory)
     if not folder.is_dir():
@@ -75,6 +107,14 @@ def import_fdc(directory: str | Path) -> pd.DataFrame:
         raise FoodTableError(str(folder), problems)
     foods, nutrients, amounts = tables["food.csv"], tables["nutrient.csv"], tables["food_nutrient.csv"]
     portions, units = tables["food_portion.csv"], tables["measure_unit.csv"]
+    if foods.empty:
+        problems.append(Problem(None, None, "food.csv has no food rows (only a header): nothing to import"))
+    if nutrients.empty:
+        problems.append(Problem(None, None, "nutrient.csv has no nutrient rows (only a header)"))
+    if amounts.empty:
+        problems.append(Problem(None, None, "food_nutrient.csv has no rows (only a header): no amounts to import"))
+    if problems:
+        raise FoodTableError(str(folder), problems)
 
     glossary = nutrient_table()
     key_of_number = dict(zip(glossary["sr_nutrient_number"], glossary.index))
@@ -92,6 +132,9 @@ def import_fdc(directory: str | Path) -> pd.DataFrame:
         raise FoodTableError(str(folder), problems)
 
     amounts = amounts[amounts["nutrient_id"].isin(number_of_id)]
+    problems = _amount_problems(amounts)
+    if problems:
+        raise FoodTableError(str(folder), problems)
     values: dict[str, dict[str, float]] = {}
     for fdc_id, nutrient_id, amount in zip(amounts["fdc_id"], amounts["nutrient_id"], amounts["amount"]):
         value = _number(amount)
@@ -138,7 +181,21 @@ def import_fdc(directory: str | Path) -> pd.DataFrame:
                "slots", "role", "vegan", "vegetarian", "pescatarian", "tags", "staple", "vitamin_d_source",
                "tags_source"]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values("food_id", key=lambda s: s.str.zfill(12), kind="stable").reset_index(drop=True)
+    table = table.sort_values("food_id", key=lambda s: s.str.zfill(12), kind="stable").reset_index(drop=True)
+    _check_loadable(str(folder), table)
+    return table
+
+
+def _check_loadable(source: str, table: pd.DataFrame) -> None:
+    """Raise ``FoodTableError`` unless ``fdc_table_csv(table)`` is a food table that
+    ``load_foods(path)`` accepts (the same validation, run on the CSV text). Returns None."""
+    from nutriplan.foods import validate_food_rows
+
+    raw = pd.read_csv(io.StringIO(fdc_table_csv(table)), dtype=str, keep_default_na=False, skipinitialspace=True)
+    problems = validate_food_rows(raw)
+    if problems:
+        raise FoodTableError(source, [Problem(p.row, p.column, f"the imported table would not load: {p.message}",
+                                              p.value) for p in problems])
 
 
 def _household(record: dict, unit_name: dict[str, str]) -> str:

@@ -71,9 +71,16 @@ def read_profile_fields(path: str | Path) -> dict[str, Any]:
     if suffix not in (".json", ".toml"):
         raise ProfileError(f"profile file {str(path)!r}: use a .json or .toml file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ProfileError(f"profile file {str(path)!r}: cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise ProfileError(
+            f"profile file {str(path)!r}: not UTF-8 text (byte {error.start}: {error.reason}); "
+            "save it as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise ProfileError(f"profile file {str(path)!r}: a binary file, not UTF-8 text; save it as UTF-8")
     try:
         data = json.loads(text) if suffix == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:

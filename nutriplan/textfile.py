@@ -3,6 +3,8 @@ writing an output file atomically."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -13,8 +15,10 @@ from nutriplan.errors import FoodTableError, Problem
 def read_user_text(path: str | Path, empty_hint: str) -> str:
     """Return the text of the UTF-8 file at ``path`` (a byte-order mark is dropped).
 
-    Raises ``FoodTableError`` naming the file when it is missing, not a file, not UTF-8 text, or
-    empty (``empty_hint`` says what the file should hold, e.g. "expected a CSV with a header row").
+    Raises ``FoodTableError`` naming the file when it is missing, not a file, not UTF-8 text,
+    empty (``empty_hint`` says what the file should hold, e.g. "expected a CSV with a header row"),
+    or, for CSV text (anything not starting with ``[`` or ``{``), when its header row names a
+    column twice (see ``duplicate_columns``).
     """
     path = Path(path)
     source = str(path)
@@ -26,7 +30,32 @@ def read_user_text(path: str | Path, empty_hint: str) -> str:
         raise FoodTableError(source, [Problem(None, None, f"cannot read the file as UTF-8 text: {error}")]) from None
     if not text.strip():
         raise FoodTableError(source, [Problem(None, None, f"the file is empty ({empty_hint})")])
+    if "\x00" in text:
+        raise FoodTableError(source, [Problem(None, None, "a binary file, not UTF-8 text")])
+    if text.lstrip()[:1] not in ("[", "{"):
+        repeated = duplicate_columns(text)
+        if repeated:
+            raise FoodTableError(source, [
+                Problem(1, name, "column appears more than once in the header row; keep one") for name in repeated
+            ])
     return text
+
+
+def duplicate_columns(csv_text: str) -> list[str]:
+    """Return the column names that the header row (first line) of ``csv_text`` gives more than
+    once, compared without surrounding spaces and case, in header order (blank names ignored).
+    pandas would silently rename the second ``amount`` to ``amount.1``; readers reject them."""
+    first = next(csv.reader(io.StringIO(csv_text.lstrip("\r\n"), newline="")), [])
+    seen: dict[str, str] = {}
+    repeated: list[str] = []
+    for name in first:
+        key = name.strip().lower()
+        if not key:
+            continue
+        if key in seen and seen[key] not in repeated:
+            repeated.append(seen[key])
+        seen.setdefault(key, name.strip())
+    return repeated
 
 
 def new_file_mode() -> int:

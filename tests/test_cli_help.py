@@ -10,7 +10,9 @@ from nutriplan_cli.main import cli
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top-level group loads its commands on first use
+        command = group.get_command(ctx, name)
         yield prefix + (name,), command
         if isinstance(command, click.Group):
             yield from _commands(command, prefix + (name,))
@@ -38,5 +40,14 @@ def test_every_command_has_help_with_an_example(path):
 def test_the_top_level_help_lists_every_command():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in cli.commands:
+    names = cli.list_commands(click.Context(cli))
+    assert len(names) >= 7
+    for name in names:
         assert name in result.output
+
+
+def test_the_activity_default_in_the_help_is_the_library_default():
+    from nutriplan import DEFAULT_ACTIVITY
+
+    result = CliRunner().invoke(cli, ["targets", "--help"], terminal_width=200)
+    assert f"[default: {DEFAULT_ACTIVITY}]" in result.output

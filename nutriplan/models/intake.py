@@ -212,13 +212,13 @@ class IntakeReport(BaseModel):
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return one row per (day, nutrient) and (day, energy share), the average last with
-        ``day`` = ``"average"``. Columns: ``day``, ``key``, ``basis`` (``amount`` | ``energy_share``),
+        ``day`` = ``"average"`` (other rows' ``day`` is the day number, an int). Columns: ``day``, ``key``, ``basis`` (``amount`` | ``energy_share``),
         ``total`` (amount per day in ``unit``, or the share as a fraction), ``unit``, ``min``,
         ``max``, ``pct_of_target``, ``status``, ``shortfall``, ``excess``, ``complete``,
         ``unknown_from`` and ``top_contributors`` (``;``-separated ``name (amount)``)."""
         rows = []
         for report in [*self.days, self.average]:
-            day = "average" if report.day is None else str(report.day)
+            day = "average" if report.day is None else int(report.day)
             for s in report.nutrients.values():
                 rows.append({
                     "day": day, "key": s.key, "basis": "amount", "total": s.total, "unit": s.unit,

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from nutriplan.errors import ProfileError
 from nutriplan.models.supplement import SupplementDose
-from nutriplan.nutrients import serum_25ohd_ng_ml_to_nmol_l, serum_25ohd_nmol_l_to_ng_ml
+
+# nutriplan.nutrients (and so pandas) is imported where a 25(OH)D unit is converted, not here:
+# the CLI's option definitions need this module and must start fast.
 
 Sex = Literal["female", "male"]
 #: NASEM 2023 physical activity level categories (see ``food_data/dri/activity_levels.csv``).
@@ -47,6 +49,12 @@ FIELD_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "alp_u_l": (0, 5000, "U/L", True),
 }
 
+
+
+def _allowed(name: str) -> str:
+    """Return the allowed range of a numeric field as words, e.g. "allowed 1 to 120 years"."""
+    low, high, unit, exclusive = FIELD_RANGES[name]
+    return f"allowed {'above ' if exclusive else ''}{low:g} to {high:g} {unit}"
 
 
 def _range(name: str) -> dict[str, float]:
@@ -92,6 +100,15 @@ class Profile(BaseModel):
 
     # --- conversions and cross-field rules ---------------------------------------------------
 
+    @field_validator(*FIELD_RANGES.keys() - {"serum_25ohd_nmol_l"}, mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any, info) -> Any:
+        """A JSON ``true`` is not a number: pydantic would take it as 1 (age 1 year)."""
+        if isinstance(value, bool):
+            raise ValueError(f"{info.field_name}: {str(value).lower()} is not a number; give a number "
+                             f"({_allowed(info.field_name)})")
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _nmol_to_ng(cls, data: Any) -> Any:
@@ -103,6 +120,8 @@ class Profile(BaseModel):
         nmol = data.pop("serum_25ohd_nmol_l")
         if data.get("serum_25ohd_ng_ml") is not None:
             raise ValueError("serum_25ohd_nmol_l: give serum 25(OH)D in ng/mL or in nmol/L, not both")
+        if isinstance(nmol, bool):
+            raise ValueError("serum_25ohd_nmol_l: a boolean is not a number of nmol/L")
         try:
             nmol = float(nmol)
         except (TypeError, ValueError):
@@ -111,6 +130,8 @@ class Profile(BaseModel):
         if not low < nmol <= high:
             raise ValueError(f"serum_25ohd_nmol_l: {nmol:g} is out of range; allowed above {low:g} "
                              f"up to {high:g} {unit}")
+        from nutriplan.nutrients import serum_25ohd_nmol_l_to_ng_ml
+
         data["serum_25ohd_ng_ml"] = serum_25ohd_nmol_l_to_ng_ml(nmol)
         return data
 
@@ -157,6 +178,8 @@ class Profile(BaseModel):
     @property
     def serum_25ohd_nmol_l(self) -> float | None:
         """Return serum 25(OH)D in nmol/L (1 ng/mL = 2.496 nmol/L), or None without a lab value."""
+        from nutriplan.nutrients import serum_25ohd_ng_ml_to_nmol_l
+
         return None if self.serum_25ohd_ng_ml is None else serum_25ohd_ng_ml_to_nmol_l(self.serum_25ohd_ng_ml)
 
     @property
@@ -190,9 +213,10 @@ def _describe(error: dict) -> tuple[str, str]:
         return field or "profile", message
     top = loc[0] if loc else ""
     if error.get("type") in _RANGE_ERRORS and top in FIELD_RANGES and len(loc) == 1:
-        low, high, unit, exclusive = FIELD_RANGES[top]
-        allowed = f"allowed {'above ' if exclusive else ''}{low:g} to {high:g} {unit}"
-        if top == "age_years" and isinstance(value, (int, float)) and value < 1:
+        allowed = _allowed(top)
+        if top == "age_years" and isinstance(value, (int, float)) and value < 0:
+            return top, f"{value:g} is not an age: an age is a number of years, {allowed}"
+        if top == "age_years" and isinstance(value, (int, float)) and 0 <= value < 1:
             return top, (f"{value:g} is under 1 year: infants under 1 year need a paediatric plan, "
                          f"which nutriplan does not make ({allowed})")
         if top == "months_postpartum":

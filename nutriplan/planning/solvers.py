@@ -12,6 +12,14 @@ Facts about PuLP 3.3 this module relies on (read from pulp/apis/highs_api.py and
   "unbounded or infeasible" without presolve to tell the two apart.
 - ``pulp.HiGHS`` loads the model one column and one row at a time (a pybind call each); the
   ``_HiGHS`` subclass here loads all columns and all rows in two bulk calls instead.
+- highspy (1.7 to 1.16 at least) prints a ``Running HiGHS ...`` banner on the process's file
+  descriptor 1 when the first ``highspy.Highs`` of a process is made, before any option can be
+  set; ``contextlib.redirect_stdout`` cannot catch it. ``_quiet_first_highs`` makes that first
+  instance with fd 1 pointed at ``os.devnull``, so only the requested output reaches stdout.
+- HiGHS keeps one thread scheduler per process, sized by the first solve's ``threads`` option; a
+  later solve asking for another count fails with model status "Not Set". ``_run_highs`` then
+  resets the scheduler (``Highs.resetGlobalScheduler``) and solves again, so whatever the host
+  process did with HiGHS before, nutriplan gets a real answer.
 - ``PULP_CBC_CMD`` (CBC binary bundled with PuLP 3.3, deprecated for 4.0) reports "Stopped on time"
   with a solution as ``LpStatusOptimal`` + ``LpSolutionIntegerFeasible``; its gap and times are
   only in its log, which ``_CBC`` captures and parses.
@@ -22,7 +30,9 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import tempfile
+import threading
 import time
 import warnings
 
@@ -43,6 +53,74 @@ HIGHS_DETERMINISTIC_OPTIONS = {"random_seed": 0}
 HIGHS_THREADS = 1
 #: CBC runs on one thread: its multi-threaded tree search is not repeatable (coin-or/Cbc#315).
 CBC_THREADS = 1
+
+
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def _quiet_first_highs() -> None:
+    """Make (and drop) this process's first ``highspy.Highs`` with file descriptor 1 pointed at
+    ``os.devnull``, so the banner highspy prints then never reaches the process's stdout. Python's
+    and the C library's stdout buffers are flushed first, so nothing the host wrote before is
+    lost; for the moment fd 1 is redirected (one constructor call) other threads' writes to it
+    are dropped. Does nothing after the first call in a process. Returns None."""
+    global _banner_done
+    if _banner_done:
+        return
+    with _BANNER_LOCK:
+        if _banner_done:
+            return
+        import highspy
+
+        try:
+            sys.stdout.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+        try:
+            saved = os.dup(1)
+        except OSError:  # no fd 1 at all: nothing to protect
+            highspy.Highs()
+            _banner_done = True
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        _flush_c_stdout()
+        try:
+            os.dup2(devnull, 1)
+            highspy.Highs()
+            _flush_c_stdout()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _banner_done = True
+
+
+def _flush_c_stdout() -> None:
+    """Flush the C library's stdout buffer (text HiGHS printed but the C runtime still holds),
+    where the platform allows it; returns None."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
+def _run_highs(model) -> None:
+    """Run a ``highspy.Highs`` model; if HiGHS refuses because another solve in this process sized
+    its global thread scheduler differently (model status "Not Set"), reset the scheduler, run
+    once more and reset it again (so the host's next solve can size it as before). Returns None;
+    the result is read from ``model``."""
+    import highspy
+
+    model.run()
+    if model.getModelStatus() == highspy.HighsModelStatus.kNotset:
+        reset = getattr(highspy.Highs, "resetGlobalScheduler", None)
+        if reset is not None:
+            reset(True)
+            model.run()
+            reset(True)  # leave no scheduler of our size behind: the host's next solve sizes its own
 
 
 class _HiGHS(pulp.HiGHS):
@@ -104,9 +182,13 @@ class _HiGHS(pulp.HiGHS):
                           np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=float))
         self.last_build_seconds = time.perf_counter() - started
 
+    def createAndConfigureSolver(self, lp):  # noqa: N802
+        _quiet_first_highs()
+        return super().createAndConfigureSolver(lp)
+
     def callSolver(self, lp):  # noqa: N802
         started = time.perf_counter()
-        lp.solverModel.run()
+        _run_highs(lp.solverModel)
         self.last_solve_seconds = time.perf_counter() - started
 
     def findSolutionValues(self, lp):  # noqa: N802
@@ -254,7 +336,7 @@ def _highs_status(problem: pulp.LpProblem, solver: _HiGHS) -> tuple[str, float |
         # Presolve could not tell; without presolve the simplex/MIP solver can.
         model.setOptionValue("presolve", "off")
         started = time.perf_counter()
-        model.run()
+        _run_highs(model)
         solver.last_solve_seconds = (solver.last_solve_seconds or 0.0) + time.perf_counter() - started
         model_status = model.getModelStatus()
         if model_status in (S.kOptimal, S.kTimeLimit):
