@@ -145,6 +145,8 @@ __all__ += [
 ]
 
 from nutriplan.batch import plan_batch, read_clients  # noqa: E402
+from nutriplan.batch_cluster import ClusterExecutor, cluster_executor  # noqa: E402
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
 
-__all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]
+__all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "ClusterExecutor", "cluster_executor", "plan_batch",
+            "read_clients"]
