@@ -43,6 +43,7 @@ cannot meet every rule ``infeasible`` (the reason lists the first conflicts), an
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -511,7 +512,8 @@ def plan_batch(
     kept (``resumed``) and not planned again. A worker that dies is replaced and its clients
     sent again (up to ``MAX_ATTEMPTS`` times). If this call is interrupted (KeyboardInterrupt or
     any exception), local workers are stopped, unstarted tasks cancelled, the summary written
-    with the unfinished rows ``pending`` and the exception raised again.
+    with the unfinished rows ``pending``, ``progress`` called once more with the rows it lists as
+    done, and the exception raised again.
 
     ``progress(done, total)`` is called with the number of rows finished, from the rows needing
     no planning (invalid or resumed) to the number of rows.
@@ -623,6 +625,9 @@ def plan_batch(
             runner = f"{workers} worker process{'es' if workers > 1 else ''}"
     except BaseException:
         summary.stop()
+        if progress:  # the rows the summary lists as done (a signal may land between them)
+            with contextlib.suppress(Exception):
+                progress(sum(summary.finished), total)
         raise
 
     final = [row for row in results if row is not None]
