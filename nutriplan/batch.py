@@ -1,6 +1,8 @@
 """Plans for many clients at once: ``plan_batch`` reads a clients table (one client per row),
-solves each row's plan in worker processes and writes one plan file per client plus a
-``summary.csv``.
+solves each row's plan in worker processes (local ones, or any ``concurrent.futures.Executor``
+such as a Dask cluster's, see ``nutriplan.batch_cluster``) and writes one plan file per client
+plus a ``summary.csv`` kept up to date as clients finish (see ``nutriplan.batch_summary``), so
+that a stopped batch can be resumed.
 
 The clients table
 -----------------
@@ -39,6 +41,16 @@ listing every problem, before any planning. Then each row is one client: a bad p
 option makes that row ``invalid`` (the reason names the field and what is allowed), a plan that
 cannot meet every rule ``infeasible`` (the reason lists the first conflicts), any other failure
 ``error``; the batch always goes on with the other rows.
+
+Stopping and resuming
+---------------------
+``summary.csv`` is on disk before the first plan (rows to plan are ``pending``) and is replaced
+atomically after every client, so it is complete and current whatever stops the batch. Local
+workers ignore Ctrl-C (the batch process stops them), write nothing to stdout, and exit by
+themselves when the batch process dies (a thread watches it), so even SIGKILL leaves no worker
+running. ``resume=True`` keeps each ``ok`` client of the earlier summary whose plan file is there
+and whose input hash is unchanged (``input_sha256``: profile, options, format, food table and
+bundled data), and plans the rest.
 """
 
 from __future__ import annotations
