@@ -155,10 +155,12 @@ def batch(ctx, clients_csv, out_dir, fmt, jobs, foods_source, resume, cluster) -
             bar.__exit__(None, None, None)
             bar = None
         name = signal.Signals(stop.signum).name
-        where = out_dir / "summary.csv"
-        done = f"{state['done']} of {state['total']} clients done" if state["total"] else "no client done"
-        click.echo(f"Stopped by {name}: {done} ({where} lists which); rerun with --resume to plan only the rest.",
-                   err=True)
+        if state["total"]:
+            click.echo(f"Stopped by {name}: {state['done']} of {state['total']} clients done "
+                       f"({out_dir / 'summary.csv'} lists which); rerun with --resume to plan only the rest.",
+                       err=True)
+        else:
+            click.echo(f"Stopped by {name} before any planning.", err=True)
         ctx.exit(128 + stop.signum)
     finally:
         if bar is not None:

@@ -9,6 +9,9 @@ import io
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -153,3 +156,36 @@ def test_cli_cluster_and_jobs_are_exclusive(tmp_path):
     assert result.exit_code == 2
     assert "--jobs and --cluster: give one" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _scheduler_tasks(dask_scheduler=None) -> int:
+    return len(dask_scheduler.tasks)
+
+
+def test_sigterm_stops_a_cluster_batch_and_releases_its_tasks(cluster, tmp_path):
+    clients = tmp_path / "clients.csv"
+    clients.write_text("client,age,sex,days\n" + "".join(f"c{i},{30 + 5 * i},{'male' if i % 2 else 'female'},2\n"
+                                                         for i in range(8)), encoding="utf-8")
+    out_dir = tmp_path / "plans"
+    command = Path(sys.executable).with_name("nutriplan")
+    process = subprocess.Popen([str(command), "batch", str(clients), "--out-dir", str(out_dir), "--cluster",
+                                cluster.scheduler_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if (out_dir / "summary.csv").exists() and ",ok," in (out_dir / "summary.csv").read_text(encoding="utf-8"):
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr.decode()
+    assert stdout == b""
+    assert stderr.decode().startswith("Stopped by SIGTERM: ")
+    statuses = [row["status"] for row in summary_rows(out_dir)]
+    assert "ok" in statuses and "pending" in statuses
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        ["summary.csv", *(f"{row['client']}.json" for row in summary_rows(out_dir) if row["status"] == "ok")])
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        deadline = time.monotonic() + 20
+        while client.run_on_scheduler(_scheduler_tasks) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.run_on_scheduler(_scheduler_tasks) == 0  # the stopped batch's tasks are released
