@@ -7,6 +7,7 @@ import contextlib
 import signal
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import click
@@ -64,6 +65,9 @@ class Stopped(KeyboardInterrupt):
 def stop_on_signals():
     """While inside, SIGINT and SIGTERM raise ``Stopped`` (once: a second signal while the batch
     stops its workers and writes its summary is ignored, so that cleanup finishes)."""
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield
+        return
     stopping: list[int] = []
 
     def handler(signum, frame):
