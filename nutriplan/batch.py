@@ -1,6 +1,8 @@
 """Plans for many clients at once: ``plan_batch`` reads a clients table (one client per row),
-solves each row's plan in worker processes and writes one plan file per client plus a
-``summary.csv``.
+solves each row's plan in worker processes (local ones, or any ``concurrent.futures.Executor``
+such as a Dask cluster's, see ``nutriplan.batch_cluster``) and writes one plan file per client
+plus a ``summary.csv`` kept up to date as clients finish (see ``nutriplan.batch_summary``), so
+that a stopped batch can be resumed.
 
 The clients table
 -----------------
@@ -39,19 +41,30 @@ listing every problem, before any planning. Then each row is one client: a bad p
 option makes that row ``invalid`` (the reason names the field and what is allowed), a plan that
 cannot meet every rule ``infeasible`` (the reason lists the first conflicts), any other failure
 ``error``; the batch always goes on with the other rows.
+
+Stopping and resuming
+---------------------
+``summary.csv`` is on disk before the first plan (rows to plan are ``pending``) and is replaced
+atomically after every client, so it is complete and current whatever stops the batch. Local
+workers ignore Ctrl-C (the batch process stops them), write nothing to stdout, and exit by
+themselves when the batch process dies (a thread watches it), so even SIGKILL leaves no worker
+running. ``resume=True`` keeps each ``ok`` client of the earlier summary whose plan file is there
+and whose input hash is unchanged (``input_sha256``: profile, options, format, food table and
+bundled data), and plans the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import math
-import multiprocessing
 import os
+import pickle
 import re
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -59,26 +72,31 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
-from nutriplan.errors import FoodTableError, InfeasiblePlanError, InputError, NutriplanError, Problem
-from nutriplan.export import render_plan
-from nutriplan.foods import food_vocabulary, load_foods
-from nutriplan.meal_plan import plan_week
+from nutriplan.batch_summary import SUMMARY_COLUMNS, SUMMARY_FILE, SummaryFile, done_rows, input_hash, summary_csv
+from nutriplan.batch_worker import (
+    FoodsRef,
+    data_fingerprint,
+    plan_client,
+    process_pool,
+    stop_pool,
+)
+from nutriplan.batch_worker import _one_line as _one_line
+from nutriplan.errors import FoodTableError, InputError, Problem
+from nutriplan.foods import BUNDLED_SOURCES, food_vocabulary, load_foods
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary
 from nutriplan.models.plan import PlanOptions
 from nutriplan.models.profile import FIELD_RANGES, Profile
 from nutriplan.profiles import FIELD_ALIASES, make_profile
 from nutriplan.textfile import new_file_mode, read_user_text, write_text_atomically
 
-#: Name of the summary file written in the output folder.
-SUMMARY_FILE = "summary.csv"
-#: Columns of ``summary.csv``, in order.
-SUMMARY_COLUMNS = ("client", "row", "status", "seconds", "file", "reason")
+__all__ = ["SUMMARY_COLUMNS", "SUMMARY_FILE", "plan_batch", "plan_client", "read_clients", "summary_csv"]
 #: Id columns, in order of preference.
 ID_COLUMNS = ("client", "name")
 #: Separator of list cells (exclude_allergens, exclude_foods, slots, supplements).
 LIST_SEPARATOR = ";"
-#: Conflicts quoted in an infeasible row's reason.
-REASON_CONFLICTS = 3
+#: Times a client is sent to a worker before a worker failure (not a planning failure) makes it
+#: an ``error`` row: a worker that dies is replaced and its clients planned again.
+MAX_ATTEMPTS = 3
 #: Longest plan file name stem (before the extension).
 MAX_STEM = 80
 
@@ -442,66 +460,37 @@ def unique_stems(clients: list[str]) -> list[str]:
     return stems
 
 
-def summary_csv(rows: list[BatchRow]) -> str:
-    """Return ``summary.csv``'s text: columns ``SUMMARY_COLUMNS``, one line per row; seconds with
-    3 decimals, blank when the row was not planned."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SUMMARY_COLUMNS)
-    for r in rows:
-        seconds = "" if r.seconds is None else f"{r.seconds:.3f}"
-        writer.writerow([r.client, r.row, r.status, seconds, r.file or "", r.reason])
-    return out.getvalue()
+# --- the food table and what a plan depends on ---------------------------------------------------
+
+def _batch_foods(foods: pd.DataFrame | str | Path | None) -> tuple[pd.DataFrame, FoodsRef | None, str]:
+    """Return (table, how workers find it, fingerprint) for ``plan_batch``'s ``foods``: a bundled
+    table travels by name (``FoodsRef``), any other as the DataFrame; the fingerprint changes
+    whenever the table's content does."""
+    if isinstance(foods, pd.DataFrame):
+        return foods, None, "frame:" + hashlib.sha256(pickle.dumps(foods, protocol=4)).hexdigest()
+    source = "curated" if foods is None else foods
+    table = load_foods(source)
+    if isinstance(source, str) and source in BUNDLED_SOURCES:
+        return table, FoodsRef(source), f"bundled:{source}"
+    return table, None, "file:" + hashlib.sha256(Path(source).read_bytes()).hexdigest()
 
 
-# --- the worker ----------------------------------------------------------------------------------
-
-_WORKER_FOODS: pd.DataFrame | None = None
-
-
-def _init_worker(foods: pd.DataFrame) -> None:
-    """Keep the food table in the worker process (sent once per worker, not once per plan)."""
-    global _WORKER_FOODS
-    _WORKER_FOODS = foods
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _infeasible_reason(error: InfeasiblePlanError) -> str:
-    shown = [_one_line(str(c)) for c in error.conflicts[:REASON_CONFLICTS]]
-    more = len(error.conflicts) - len(shown)
-    if not shown:
-        return _one_line(str(error))
-    return "no plan meets every rule: " + " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
-
-
-def plan_client(request: ClientRequest, fmt: str, foods: pd.DataFrame | None = None) -> tuple[str, float, str]:
-    """Return (status, seconds, text) of one client's plan: ``("ok", s, file text)``,
-    ``("infeasible", s, reason)`` or ``("error", s, reason)``; ``seconds`` is the wall time of
-    planning and rendering. Never raises for a planning failure (the batch goes on)."""
-    table = _WORKER_FOODS if foods is None else foods
-    start = time.perf_counter()
+def _complete(path: Path) -> bool:
+    """Return whether a plan file from an earlier run is there (written atomically: whole or
+    absent) and not empty."""
     try:
-        plan = plan_week(request.profile, request.options, table, **request.target_options)
-        text = render_plan(plan, fmt)
-        return "ok", time.perf_counter() - start, text
-    except InfeasiblePlanError as error:
-        return "infeasible", time.perf_counter() - start, _infeasible_reason(error)
-    except InputError as error:
-        return "invalid", time.perf_counter() - start, _one_line(str(error))
-    except NutriplanError as error:
-        return "error", time.perf_counter() - start, _one_line(f"{type(error).__name__}: {error}")
-    except Exception as error:  # a bug must not stop the other clients' plans
-        return "error", time.perf_counter() - start, _one_line(
-            f"unexpected {type(error).__name__} (please report it): {error}")
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
-def _pool_context():
-    """Return a start method safe in a threaded parent: forkserver where it exists, else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _describe(executor: Any) -> tuple[int, str]:
+    """Return (workers, description) of a caller's executor (0 workers when it does not tell)."""
+    workers = getattr(executor, "workers", None) or getattr(executor, "_max_workers", None) or 0
+    description = getattr(executor, "description", None)
+    if not isinstance(description, str):
+        description = type(executor).__name__ + (f" ({workers} workers)" if workers else "")
+    return int(workers), description
 
 
 # --- the batch -----------------------------------------------------------------------------------
@@ -513,32 +502,53 @@ def plan_batch(
     jobs: int | None = None,
     foods: pd.DataFrame | str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+    resume: bool = False,
 ) -> BatchSummary:
     """Plan every client of ``clients`` (a CSV path or DataFrame; see the module docstring) and
     return a ``BatchSummary`` with one ``BatchRow`` per client row.
 
-    Plans are solved in ``jobs`` worker processes (default ``min(2, os.cpu_count())``) on the
-    ``foods`` table (a DataFrame, ``"curated"`` (default), ``"full"`` or a food CSV path, loaded
-    once). Each ``ok`` row's plan is written atomically to ``out_dir/<client id>.<ext>``
-    (``format``: ``json``, ``html`` or ``markdown`` -> ``.md``; ids made safe and unique), and
-    ``out_dir/summary.csv`` (client, row, status, seconds, file, reason) is written atomically
-    at the end. ``out_dir`` is created if needed. ``progress(done, total)`` is called with the
-    number of rows finished, from 0 to the number of rows.
+    Plans are solved in ``jobs`` local worker processes (default ``min(2, os.cpu_count())``; 1
+    plans in this process) or, when ``executor`` is given, as tasks of that
+    ``concurrent.futures.Executor`` (a ``ThreadPoolExecutor``, a ``ProcessPoolExecutor``, a Dask
+    cluster's ``cluster_executor(address)`` ...; the caller shuts it down). The ``foods`` table
+    (a DataFrame, ``"curated"`` (default), ``"full"`` or a food CSV path) is loaded once here and
+    once per worker. Each ``ok`` row's plan is written atomically to ``out_dir/<client id>.<ext>``
+    (``format``: ``json``, ``html`` or ``markdown`` -> ``.md``; ids made safe and unique).
+
+    ``out_dir/summary.csv`` (client, row, status, seconds, file, reason, input_sha256) is written
+    before planning, with every plannable row ``pending``, and replaced atomically as each client
+    finishes: whenever the batch stops (Ctrl-C, SIGTERM, SIGKILL, a crash) it says which clients
+    are done. With ``resume``, an ``ok`` row of the existing summary whose plan file is there and
+    whose input hash (profile, options, format, food table and bundled data) is unchanged is
+    kept (``resumed``) and not planned again. A worker that dies is replaced and its clients
+    sent again (up to ``MAX_ATTEMPTS`` times). If this call is interrupted (KeyboardInterrupt or
+    any exception), local workers are stopped, unstarted tasks cancelled, the summary written
+    with the unfinished rows ``pending``, ``progress`` called once more with the rows it lists as
+    done, and the exception raised again.
+
+    ``progress(done, total)`` is called with the number of rows finished, from the rows needing
+    no planning (invalid or resumed) to the number of rows.
 
     Raises ``InputError`` (before any planning) for a bad clients table (``FoodTableError``
-    listing every problem), an unknown format, ``jobs`` below 1, a bad food table or an output
-    folder that cannot be created. A bad row never stops the batch: it is reported as
-    ``invalid``, ``infeasible`` or ``error`` with its reason.
+    listing every problem), an unknown format, ``jobs`` below 1 or given with ``executor``, a bad
+    food table or an output folder that cannot be created. A bad row never stops the batch: it
+    is reported as ``invalid``, ``infeasible`` or ``error`` with its reason.
     """
     started = time.perf_counter()
     if format not in BATCH_FORMATS:
         raise InputError(f"format: {format!r} is not allowed; allowed: {', '.join(BATCH_FORMATS)}")
+    if executor is not None:
+        if jobs is not None:
+            raise InputError("jobs: give jobs (local worker processes) or executor, not both")
+        if not callable(getattr(executor, "submit", None)):
+            raise InputError(f"executor: expected a concurrent.futures.Executor, got {type(executor).__name__}")
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"jobs: {jobs!r} is not allowed; allowed: a whole number of worker processes, 1 or more")
     rows = read_clients(clients)
-    table = foods if isinstance(foods, pd.DataFrame) else load_foods("curated" if foods is None else foods)
+    table, ref, table_print = _batch_foods(foods)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"out_dir: {str(out_dir)!r} is a file, not a folder")
@@ -559,12 +569,32 @@ def plan_batch(
     stems = unique_stems([request.client for _, request in requests])
     extension = BATCH_FORMATS[format]
     files = {index: f"{stem}.{extension}" for (index, _), stem in zip(requests, stems)}
-
-    done = total - len(requests)
-    if progress:
-        progress(done, total)
+    context = f"{data_fingerprint()}:{table_print}"
+    hashes: list[str | None] = [None] * total
+    for index, request in requests:
+        hashes[index] = input_hash(request, format, context)
 
     mode = new_file_mode()
+    summary_path = out_dir / SUMMARY_FILE
+    earlier = done_rows(summary_path) if resume else {}
+    summary = SummaryFile(summary_path, [(client.client, client.row) for client in rows], hashes, mode)
+    todo: list[tuple[int, ClientRequest]] = []
+    for index, request in requests:
+        kept = earlier.get(files[index])
+        if (kept is not None and kept.client == request.client and kept.input_sha256 == hashes[index]
+                and _complete(out_dir / files[index])):
+            results[index] = BatchRow(client=request.client, row=request.row, status="ok", seconds=kept.seconds,
+                                      file=files[index], resumed=True)
+        else:
+            todo.append((index, request))
+    for index, row in enumerate(results):
+        if row is not None:
+            summary.set(index, row, write=False)
+    summary.write()
+
+    done = total - len(todo)
+    if progress:
+        progress(done, total)
 
     def finish(index: int, request: ClientRequest, status: str, seconds: float, text: str) -> None:
         nonlocal done
@@ -576,51 +606,121 @@ def plan_batch(
                 file_name = files[index]
             except OSError as error:
                 status, reason = "error", f"cannot write {files[index]}: {error.strerror or error}"
-        results[index] = BatchRow(client=request.client, row=request.row, status=status,
-                                  seconds=round(seconds, 3), file=file_name, reason=reason)
+        row = BatchRow(client=request.client, row=request.row, status=status, seconds=round(seconds, 3),
+                       file=file_name, reason=reason)
+        results[index] = row
+        summary.set(index, row)
         done += 1
         if progress:
             progress(done, total)
 
-    workers = min(jobs, len(requests))
-    if workers == 1:
-        for index, request in requests:
-            finish(index, request, *plan_client(request, format, table))
-    elif workers > 1:
-        _run_pool(requests, format, table, workers, finish)
+    try:
+        if executor is not None:
+            workers, runner = _describe(executor)
+            share = getattr(executor, "share", None)
+            foods_arg: Any = ref if ref is not None else (share(table) if callable(share) and todo else table)
+            _run_futures(_Runner(executor), todo, format, foods_arg, finish)
+        else:
+            workers = min(jobs, len(todo))
+            if workers <= 1:
+                for index, request in todo:
+                    finish(index, request, *plan_client(request, format, table))
+            else:
+                pool = _LocalPool(workers, ref if ref is not None else table)
+                try:
+                    _run_futures(pool, todo, format, None, finish)
+                except BaseException:
+                    pool.stop()
+                    raise
+                pool.close()
+            workers = max(workers, 1)
+            runner = f"{workers} worker process{'es' if workers > 1 else ''}"
+    except BaseException:
+        summary.stop()
+        if progress:  # the rows the summary lists as done (a signal may land between them)
+            with contextlib.suppress(Exception):
+                progress(sum(summary.finished), total)
+        raise
 
     final = [row for row in results if row is not None]
-    summary_path = out_dir / SUMMARY_FILE
-    write_text_atomically(summary_path, summary_csv(final), mode)
-    return BatchSummary(out_dir=out_dir, format=format, jobs=max(workers, 1), rows=final,
-                        summary_file=summary_path, seconds=round(time.perf_counter() - started, 3))
+    return BatchSummary(out_dir=out_dir, format=format, jobs=workers, rows=final, summary_file=summary_path,
+                        seconds=round(time.perf_counter() - started, 3), runner=runner)
 
 
-def _run_pool(requests: list[tuple[int, ClientRequest]], fmt: str, table: pd.DataFrame, workers: int,
-              finish: Callable[..., None]) -> None:
-    """Solve ``requests`` in ``workers`` processes, calling ``finish(index, request, status,
-    seconds, text)`` in this process as each one completes. A worker that dies makes its rows
-    (and those not yet solved) ``error`` rows instead of stopping the batch."""
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                                   initializer=_init_worker, initargs=(table,))
+class _Runner:
+    """Tasks of a caller's executor (never replaced: the caller owns it)."""
+
+    generation = 0
+
+    def __init__(self, executor: Any):
+        self.executor = executor
+
+    def submit(self, *args: Any) -> Future:
+        return self.executor.submit(*args)
+
+    def renew(self, generation: int) -> None:
+        """A caller's executor that broke stays broken: submitting again raises."""
+
+
+class _LocalPool(_Runner):
+    """The batch's own process pool, replaced by a new one when a worker dies (``renew``)."""
+
+    def __init__(self, workers: int, foods: pd.DataFrame | FoodsRef):
+        self.workers, self.foods = workers, foods
+        super().__init__(process_pool(workers, foods))
+
+    def renew(self, generation: int) -> None:
+        """Replace the pool if it is still the broken one (``generation``)."""
+        if generation == self.generation:
+            stop_pool(self.executor)
+            self.executor = process_pool(self.workers, self.foods)
+            self.generation += 1
+
+    def stop(self) -> None:
+        """Stop the workers now (interrupted batch)."""
+        stop_pool(self.executor)
+
+    def close(self) -> None:
+        """Let the idle workers exit and wait for them."""
+        self.executor.shutdown(wait=True)
+
+
+def _run_futures(runner: _Runner, todo: list[tuple[int, ClientRequest]], fmt: str, foods: Any,
+                 finish: Callable[..., None]) -> None:
+    """Solve ``todo`` as tasks of ``runner``, calling ``finish(index, request, status, seconds,
+    text)`` in this process as each one completes. A task that fails for a reason other than its
+    plan (a worker died, a result could not be sent back) is sent again, to a new pool when the
+    local pool broke, up to ``MAX_ATTEMPTS`` times; then its row is an ``error``. When
+    interrupted, every unfinished task is cancelled and the exception raised again."""
+    attempts: dict[int, int] = {}
+    pending: dict[Future, tuple[int, ClientRequest, int]] = {}
+
+    def send(index: int, request: ClientRequest) -> None:
+        pending[runner.submit(plan_client, request, fmt, foods)] = (index, request, runner.generation)
+
     try:
-        pending: dict[Future, tuple[int, ClientRequest]] = {
-            executor.submit(plan_client, request, fmt): (index, request) for index, request in requests
-        }
+        for index, request in todo:
+            send(index, request)
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in finished:
-                index, request = pending.pop(future)
+                index, request, generation = pending.pop(future)
                 try:
-                    status, seconds, text = future.result()
-                except BrokenProcessPool:
-                    status, seconds, text = "error", 0.0, "a worker process stopped unexpectedly"
-                except Exception as error:  # e.g. a result that cannot be sent back
-                    status, seconds, text = "error", 0.0, _one_line(f"{type(error).__name__}: {error}")
-                finish(index, request, status, seconds, text)
-    except BaseException:  # Ctrl-C or a failing progress callback: stop the workers now
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
+                    outcome = future.result()
+                except Exception as error:  # the worker failed, not the plan (plan_client catches those)
+                    attempts[index] = attempts.get(index, 0) + 1
+                    if attempts[index] < MAX_ATTEMPTS:
+                        try:
+                            if isinstance(error, BrokenExecutor):
+                                runner.renew(generation)
+                            send(index, request)
+                            continue
+                        except (BrokenExecutor, RuntimeError) as again:
+                            error = again
+                    outcome = ("error", 0.0, _one_line(f"the worker failed {attempts[index]} time(s): "
+                                                       f"{type(error).__name__}: {error}"))
+                finish(index, request, *outcome)
+    except BaseException:
+        for future in pending:
+            future.cancel()
         raise
-    executor.shutdown(wait=True)

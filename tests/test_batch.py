@@ -165,7 +165,7 @@ def test_no_file_for_bad_rows_and_no_leftover_temp_files(batch_run):
 def test_summary_csv_has_every_row(batch_run):
     summary, out_dir, _, rows = batch_run
     table = pd.read_csv(out_dir / "summary.csv", dtype=str, keep_default_na=False)
-    assert list(table.columns) == ["client", "row", "status", "seconds", "file", "reason"]
+    assert list(table.columns) == ["client", "row", "status", "seconds", "file", "reason", "input_sha256"]
     assert table["client"].tolist() == [cells["client"] for cells, _ in CLIENTS]
     assert table["row"].astype(int).tolist() == [rows[cells["client"]] for cells, _ in CLIENTS]
     assert table["status"].tolist() == [status for _, status in CLIENTS]
@@ -173,6 +173,10 @@ def test_summary_csv_has_every_row(batch_run):
     assert (planned["seconds"].astype(float) > 0).all()
     assert (table.loc[table["status"] == "invalid", "seconds"] == "").all()
     assert table.loc[table["client"] == "baby", "reason"].item().startswith("age_years: 0.5")
+    valid = table["status"] != "invalid"
+    assert table.loc[valid, "input_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    assert table.loc[valid, "input_sha256"].is_unique  # every client's inputs differ
+    assert (table.loc[~valid, "input_sha256"] == "").all()
 
 
 def test_progress_counts_up_to_the_number_of_rows(batch_run):

@@ -61,7 +61,7 @@ def test_batch_writes_one_file_per_good_client(happy):
     assert sorted(p.name for p in out_dir.iterdir()) == ["Ben_Ho.json", "ana.json", "summary.csv"]
     assert json.loads((out_dir / "Ben_Ho.json").read_text(encoding="utf-8"))["profile"]["name"] == "Ben Ho"
     summary = (out_dir / "summary.csv").read_text(encoding="utf-8").splitlines()
-    assert summary[0] == "client,row,status,seconds,file,reason"
+    assert summary[0] == "client,row,status,seconds,file,reason,input_sha256"
     assert [line.split(",")[:3] for line in summary[1:]] == [
         ["ana", "2", "ok"], ["baby", "3", "invalid"], ["Ben Ho", "4", "ok"], ["veg", "5", "infeasible"]]
 

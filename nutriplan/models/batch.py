@@ -20,7 +20,9 @@ class BatchRow(BaseModel):
     """The outcome of one client row: ``row`` is the spreadsheet row of the clients CSV (header =
     row 1), ``seconds`` the wall time of planning and rendering (None when not planned),
     ``file`` the plan file's name inside the output folder (None when no plan was written) and
-    ``reason`` why a row is not ``ok``."""
+    ``reason`` why a row is not ``ok``. ``resumed`` is True for an ``ok`` row kept from an earlier
+    run (``resume``: its plan file was complete and its inputs unchanged, so it was not planned
+    again; ``seconds`` is then the earlier run's)."""
 
     client: str
     row: int
@@ -28,11 +30,14 @@ class BatchRow(BaseModel):
     seconds: float | None = None
     file: str | None = None
     reason: str = ""
+    resumed: bool = False
 
 
 class BatchSummary(BaseModel):
     """A finished batch: one ``BatchRow`` per client row in file order, where the plans and the
-    ``summary.csv`` were written, the format, the worker processes used and the batch's wall
+    ``summary.csv`` were written, the format, the workers used (``jobs``: their number, 0 when
+    the executor does not tell; ``runner``: where the plans were solved, e.g. "2 worker
+    processes" or "Dask cluster at tcp://10.0.0.5:8786 (4 workers)") and the batch's wall
     seconds."""
 
     out_dir: Path
@@ -41,6 +46,7 @@ class BatchSummary(BaseModel):
     rows: list[BatchRow]
     summary_file: Path
     seconds: float = Field(ge=0)
+    runner: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,6 +55,11 @@ class BatchSummary(BaseModel):
         for row in self.rows:
             counts[row.status] += 1
         return counts
+
+    @property
+    def resumed(self) -> int:
+        """Return the number of rows kept from an earlier run (not planned again)."""
+        return sum(row.resumed for row in self.rows)
 
     @property
     def files(self) -> list[Path]:
