@@ -50,24 +50,11 @@ def clip_left(text: str, width: int) -> str:
     return text[: keep // 3] + "…" + text[len(text) - (keep - keep // 3):]
 
 
-_LABELS: dict[str, str] = {}
-
-
-def _category_labels() -> dict[str, str]:
-    """Return food category key -> label (``categories.csv``), read once."""
-    if not _LABELS:
-        from nutriplan import food_categories
-
-        table = food_categories()
-        _LABELS.update(zip(table["category"], table["label"]))
-    return _LABELS
-
-
 def _limit_flag(categories: list[str]) -> str:
     """Return `` [LIMIT: processed meat]`` for limit-category foods (labels from categories.csv)."""
     if not categories:
         return ""
-    return f" [LIMIT: {', '.join(_category_labels().get(c, c) for c in categories)}]"
+    return f" [LIMIT: {', '.join(nutriplan.category_labels().get(c, c) for c in categories)}]"
 
 
 def _source_text(status: NutrientStatus, count: int = 3, excess: bool = False) -> str:

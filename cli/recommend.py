@@ -23,10 +23,11 @@ DIETS = ["omnivore", "pescatarian", "vegetarian", "vegan"]
 def _why(item) -> str:
     """Return the short "Why here" cell: the recommend categories of a recommended food,
     ``LIMIT: ...`` for a limit-category food, else the tier."""
+    labels = nutriplan.category_labels()
     if item.limit_categories:
-        return "LIMIT: " + ", ".join(item.limit_categories)
+        return "LIMIT: " + ", ".join(labels.get(c, c) for c in item.limit_categories)
     if item.tier == "recommended":
-        return ", ".join(item.recommend_categories)
+        return ", ".join(labels.get(c, c) for c in item.recommend_categories)
     return item.tier
 
 

@@ -100,7 +100,7 @@ _lazy("nutriplan.export", "PLAN_FORMATS", "clip_text", "format_amount", "intake_
 _lazy("nutriplan.textfile", "write_text_atomically")
 
 # --- tools (issue 5) ---
-_lazy("nutriplan.check", "check_intake", "nutrient_status")
+_lazy("nutriplan.check", "category_labels", "check_intake", "nutrient_status")
 _lazy("nutriplan.intake", "read_intake")
 _lazy("nutriplan.models.intake", "Contributor", "DayReport", "EnergyShareStatus", "IntakeEntry", "IntakeLog",
       "IntakeReport", "NutrientRecommendations", "NutrientStatus", "Recommendation", "RecommendationReport")

@@ -33,7 +33,7 @@ def test_table_for_one_nutrient(run):
     assert lines[0] == "Foods richest in Vitamin D per serving (diet: vegan; foods: curated)"
     assert lines[1].startswith("Good source: at least 60 IU per serving (10% of 600 IU/day).")
     rows = [line for line in lines if line[:3].strip().isdigit()]
-    assert len(rows) == 5 and "Portabella mushrooms, UV-expose" in rows[0] and rows[0].endswith("uv_mushrooms")
+    assert len(rows) == 5 and "Portabella mushrooms, UV-expose" in rows[0] and rows[0].endswith("UV-exposed mushro…")
     assert "[vitamin_d_cramps]" in result.stdout
 
 
