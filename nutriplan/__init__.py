@@ -148,3 +148,11 @@ from nutriplan.batch import plan_batch, read_clients  # noqa: E402
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
 
 __all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]
+
+# --- workbench (issue 10): add imports and __all__ entries below this line ---
+from nutriplan.batch import ClientRequest, client_request  # noqa: E402
+from nutriplan.plan_files import plan_from_dict, read_plan, recompute_plan, verify_plan  # noqa: E402
+from nutriplan.preferences import options_with_preferences, preference_exclusions  # noqa: E402
+
+__all__ += ["ClientRequest", "client_request", "options_with_preferences", "plan_from_dict", "preference_exclusions", "read_plan", "recompute_plan",
+            "verify_plan"]
