@@ -64,3 +64,12 @@ cli.add_command(recommend)
 from nutriplan_cli.batch import batch  # noqa: E402
 
 cli.add_command(batch)
+
+# --- workbench (issue 10): the client store, verify, and the web page ---
+from nutriplan_cli.clients import clients  # noqa: E402
+from nutriplan_cli.serve import serve  # noqa: E402
+from nutriplan_cli.verify import verify  # noqa: E402
+
+cli.add_command(clients)
+cli.add_command(verify)
+cli.add_command(serve)

@@ -50,6 +50,11 @@ def _allergens() -> list[str]:
               help="Output format (html: one self-contained printable file).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically; nothing is written if no plan is possible).")
+@click.option("--client", default=None, metavar="NAME",
+              help="Plan for a client on record (profile and default options from the client store; "
+                   "the plan is saved on the record). See `nutriplan clients`.")
+@click.option("--db", envvar="NUTRIPLAN_DB", default="nutriplan.db", show_default=True, metavar="PATH|URL",
+              help="Client store for --client: a SQLite file or a database URL [env NUTRIPLAN_DB].")
 def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly_average,
          max_days_per_food, solver, time_limit, foods_source, fmt, out, **kwargs) -> None:
     """Plan a week of meals that meets the person's daily targets (RDA/AI) and never crosses an
@@ -62,7 +67,12 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
       nutriplan plan --age 34 --sex female --diet vegan --exclude-allergen soy \\
           --allow-supplements --days 3 --format markdown
       nutriplan plan --profile client.toml --format html --out week.html
+      nutriplan plan --client ana --days 7 --format html --out ana.html
     """
+    if kwargs.get("client") is not None:  # the client store (issue 10); imported only here
+        from nutriplan_cli.clients import plan_client
+
+        return plan_client(click.get_current_context(), fmt, out, foods_source, **kwargs)
     profile = profile_from_options(**kwargs)
     options = PlanOptions(
         days=days, diet=diet, exclude_allergens=list(exclude_allergens),

@@ -23,11 +23,9 @@ from nutriplan.store.planning import plan_for_client
 from nutriplan.store.records import ClientRecord, PlanSummary, ProfileVersion, StoredPlan
 from nutriplan.store.store import Store, open_store
 
-#: The file the CLI uses when neither ``--db`` nor ``NUTRIPLAN_DB`` is given.
-DEFAULT_DB = "nutriplan.db"
 
 __all__ = [
-    "DEFAULT_DB", "ClientExistsError", "ClientNotFoundError", "ClientRecord", "PlanNotFoundError", "PlanSummary",
+    "ClientExistsError", "ClientNotFoundError", "ClientRecord", "PlanNotFoundError", "PlanSummary",
     "ProfileVersion", "Store", "StoreError", "StoreInputError", "StoredPlan", "database_url", "open_store",
     "plan_for_client",
 ]
