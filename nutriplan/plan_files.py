@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from nutriplan.errors import InputError, UnknownFoodError
+from nutriplan.errors import InputError, ProfileError, UnknownFoodError
 from nutriplan.foods import load_foods
 from nutriplan.models.plan import DayPlan, DaySupplement, Meal, MealPlan, PlanItem, PlanOptions, ShoppingItem, SolverInfo
 from nutriplan.models.profile import Profile
@@ -39,10 +39,10 @@ def _table(foods: pd.DataFrame | str | Path | None) -> pd.DataFrame:
     return load_foods("curated" if foods is None else foods)
 
 
-def _validation_error(what: str, error: ValidationError) -> InputError:
+def _validation_error(what: str, error: ValidationError, prefix: str = "") -> InputError:
     parts = []
     for item in error.errors(include_url=False):
-        where = ".".join(str(p) for p in item.get("loc", ())) or what
+        where = ".".join(str(p) for p in ([prefix] if prefix else []) + list(item.get("loc", ()))) or what
         message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
         parts.append(f"{where}: {message}")
     return InputError(f"{what}: " + "; ".join(parts))
@@ -55,9 +55,10 @@ def _profile_of(data: Any, what: str) -> Profile:
     if data.get("serum_25ohd_ng_ml") is not None:
         data.pop("serum_25ohd_nmol_l", None)  # targets' JSON shows both units; the ng/mL value counts
     try:
-        return Profile.model_validate(data)
-    except ValidationError as error:
-        raise _validation_error(what, error) from None
+        return Profile(**data)
+    except ProfileError as error:
+        fields = getattr(error, "field_messages", None) or [("", str(error))]
+        raise ProfileError("; ".join(f"{what}.{f}: {m}" if f else f"{what}: {m}" for f, m in fields)) from None
 
 
 def plan_from_dict(data: dict, foods: pd.DataFrame | str | Path | None = None, recompute: bool = True) -> MealPlan:
@@ -75,17 +76,19 @@ def plan_from_dict(data: dict, foods: pd.DataFrame | str | Path | None = None, r
     targets_data = dict(data["targets"]) if isinstance(data["targets"], dict) else data["targets"]
     if isinstance(targets_data, dict):
         targets_data["profile"] = _profile_of(targets_data.get("profile", data["profile"]), "targets.profile")
-    try:
-        targets = Targets.model_validate(targets_data)
-        options = PlanOptions.model_validate(data["options"])
-        days = [DayPlan.model_validate({"totals": {}, **day} if isinstance(day, dict) else day)
-                for day in data["days"]]
-        notes = [Note.model_validate(n) for n in data.get("notes", [])]
-        solver = SolverInfo.model_validate(data.get("solver") or {"name": "none", "status": "edited by hand", "seconds": 0})
-    except ValidationError as error:
-        raise _validation_error("plan", error) from None
-    except TypeError:
-        raise InputError("plan: days must be a list of days") from None
+    days_data = data["days"]
+    if isinstance(days_data, list):
+        days_data = [{"totals": {}, **day} if isinstance(day, dict) else day for day in days_data]
+    parts = {"targets": (Targets, targets_data), "options": (PlanOptions, data["options"]),
+             "days": (list[DayPlan], days_data), "notes": (list[Note], data.get("notes", [])),
+             "solver": (SolverInfo, data.get("solver") or {"name": "none", "status": "edited by hand", "seconds": 0})}
+    parsed = {}
+    for key, (kind, value) in parts.items():
+        try:
+            parsed[key] = TypeAdapter(kind).validate_python(value)
+        except ValidationError as error:
+            raise _validation_error("plan", error, prefix=key) from None
+    targets, options, days, notes, solver = (parsed[k] for k in parts)
     strays = [f"days.{i}.meals.{j}.slot: {m.slot!r} is not one of the plan's slots ({', '.join(options.slots)})"
               for i, d in enumerate(days) for j, m in enumerate(d.meals) if m.slot not in options.slots]
     if strays:
