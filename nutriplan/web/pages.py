@@ -187,7 +187,7 @@ def _download(text: str, media: str, filename: str) -> Response:
 
 
 def _stem(stored) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in stored.client) + f"-plan{stored.id}"
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in stored.client) + f"-plan{stored.id}"
 
 
 @router.get("/plans/{plan_id}/report.html", response_class=HTMLResponse)
