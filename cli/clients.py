@@ -71,6 +71,16 @@ def _with_preferences(fields: dict[str, Any], kwargs: dict[str, Any], ctx: click
     return fields
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ":".join(str(v) for v in value.values())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _profile_summary(profile: Profile) -> str:
     parts = [profile.life_stage]
     if profile.weight_kg:
@@ -159,8 +169,8 @@ def show(client: str, db: str, fmt: str) -> None:
         return
     profile = record.profile.model_dump(mode="json", exclude_none=True)
     lines = [f"{record.name}: {_profile_summary(record.profile)} (profile version {record.profile_version})"]
-    lines += [f"  {key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
-              for key, value in profile.items() if key != "name" and value not in ([], None)]
+    lines += [f"  {key}: {_text(value)}" for key, value in profile.items()
+              if key != "name" and value not in ([], None, False)]
     lines.append(f"plans ({len(plans)}):")
     lines += [f"  #{p.id}  {p.created_at:%Y-%m-%d %H:%M} UTC  {p.days} day(s)  profile version {p.profile_version}"
               for p in plans]
