@@ -81,6 +81,7 @@ def test_openapi_is_generated_from_the_models(client):
     ({"name": "x", "profile": {"age_years": 40, "sex": "dog"}}, "profile.sex", "Input should be 'female' or 'male'"),
     ({"name": "x", "profile": {"age_years": 40, "sex": "male", "shoe_size": 9}}, "profile.shoe_size", "unknown field"),
     ({"name": "", "profile": {"age_years": 40, "sex": "male"}}, "name", "at least 1 character"),
+    ({"name": "a/b", "profile": {"age_years": 40, "sex": "male"}}, "name", "may not contain '/'"),
     ({"name": "x", "profile": {"age_years": 40, "sex": "male"}, "plan_options": {"days": 99}},
      "plan_options.days", "less than or equal to 14"),
 ])

@@ -331,10 +331,12 @@ class Store:
 
 def _clean_name(name: str) -> str:
     text = (name or "").strip()
-    if not text:
-        raise InputError("name: a client needs a name")
-    if len(text) > 200:
-        raise InputError(f"name: at most 200 characters (got {len(text)})")
+    problem = ("a client needs a name" if not text else f"at most 200 characters (got {len(text)})"
+               if len(text) > 200 else "may not contain '/'" if "/" in text else None)
+    if problem:
+        error = InputError(f"name: {problem}")
+        error.field_messages = [("name", problem)]
+        raise error
     return text
 
 

@@ -77,8 +77,8 @@ async def create_client(request: Request):
     form = await _form(request)
     name = str(form.get("client_name", "")).strip()
     profile, errors = profile_from_form(form)
-    if not name:
-        errors["client_name"] = "a client needs a name"
+    if not name or "/" in name:
+        errors["client_name"] = "a client needs a name" if not name else "a name may not contain '/'"
     elif any(c.name == name for c in _store(request).clients()):
         errors["client_name"] = f"{name!r} is already on record; choose another name"
     if errors:
