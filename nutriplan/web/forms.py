@@ -84,7 +84,10 @@ def profile_from_form(form: dict[str, str], base: Profile | None = None) -> tupl
             if text:
                 data[name] = True
         elif text:
-            data[name] = text
+            try:  # a number, so a range message reads "700 is out of range", not "'700' ..."
+                data[name] = float(text) if spec.kind == "number" else text
+            except ValueError:
+                data[name] = text
     try:
         return Profile(**data), {}
     except ProfileError as error:
