@@ -168,6 +168,11 @@ def test_bad_locations_are_clear_errors(tmp_path):
         open_store("nosuchdb://x")
     with pytest.raises(StoreError, match="cannot open the client store"):
         open_store("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a database\n" * 100)
+    with pytest.raises(StoreInputError, match="notes.txt is not a nutriplan client store"):
+        open_store(text_file)
+    assert text_file.read_text() == "not a database\n" * 100  # left as it was
 
 
 # --- two processes at once ------------------------------------------------------------------------

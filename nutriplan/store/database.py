@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from nutriplan.store.errors import StoreError, StoreInputError
 
@@ -84,7 +84,10 @@ def migrate(engine: Engine) -> None:
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-    except OperationalError as error:
+    except DBAPIError as error:
         where = engine.url.render_as_string(hide_password=True)
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        if engine.dialect.name == "sqlite" and "not a database" in reason:
+            raise StoreInputError(f"--db: {engine.url.database} is not a nutriplan client store (a SQLite "
+                                  "database); give a new file name or an existing store") from None
         raise StoreError(f"cannot open the client store {where}: {reason}") from None

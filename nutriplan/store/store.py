@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nutriplan import (
@@ -82,13 +82,19 @@ class Store:
         try:
             with self._session() as session, session.begin():
                 return work(session)
-        except OperationalError as error:
+        except IntegrityError:
+            raise
+        except DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise StoreError(f"the client store {self.url} could not be written: {reason}") from None
 
     def _read(self, work):
-        with self._session() as session, session.begin():
-            return work(session)
+        try:
+            with self._session() as session, session.begin():
+                return work(session)
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"the client store {self.url} could not be read: {reason}") from None
 
     @staticmethod
     def _client_row(session: Session, name: str, lock: bool = False) -> ClientRow:
