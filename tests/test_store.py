@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Column, Integer, MetaData, create_engine, inspect, text
 
 from _postgres import PostgresUnavailable, start_postgres
 from nutriplan import InputError, PlanOptions, make_profile, plan_week
@@ -67,6 +67,28 @@ def test_open_store_migrates_to_the_newest_schema_and_reopens(db):
         assert {"clients", "profile_versions", "plans", "alembic_version"} <= tables
         assert version == "0001"
         assert store.clients() == []
+
+
+def test_the_migrations_build_exactly_the_schema_of_the_models(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from nutriplan.store.schema import Base
+
+    open_store(db).close()
+    engine = create_engine(db if "://" in db else f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn)
+            differences = compare_metadata(context, Base.metadata)
+            changed = MetaData()
+            for table in Base.metadata.tables.values():
+                table.to_metadata(changed)
+            changed.tables["plans"].append_column(Column("rating", Integer))
+            assert [d[0] for d in compare_metadata(context, changed)] == ["add_column"]  # the check can fail
+    finally:
+        engine.dispose()
+    assert differences == []  # a model change without its migration shows up here
 
 
 def test_clients_profile_versions_and_plans(store):
