@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from nutriplan import Profile, make_profile, render_plan
+from nutriplan import PlanOptions, Profile, food_vocabulary, make_profile, render_plan
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import PROFILE_OPTION_FIELDS, profile_from_options, profile_options
 
@@ -34,6 +34,43 @@ _PREFERENCES = [
     click.option("--labs-date", default=None, metavar="YYYY-MM-DD",
                  help="Date the lab values (25(OH)D, PTH, calcium, ALP) were measured."),
 ]
+
+_PLAN_DEFAULTS = [
+    click.option("--diet", type=click.Choice(["omnivore", "pescatarian", "vegetarian", "vegan"]), default=None,
+                 help="Default diet of the client's plans."),
+    click.option("--days", type=click.IntRange(1, 14), default=None, help="Default number of days of the plans."),
+    click.option("--exclude-allergen", "exclude_allergens", multiple=True, metavar="NAME",
+                 help="An allergen the client's plans leave out (repeatable; on `edit` it replaces the list)."),
+    click.option("--allow-supplements/--no-supplements", default=None,
+                 help="Whether the client's plans may add vitamin D / calcium / magnesium supplements."),
+]
+#: keywords of the plan default options -> PlanOptions fields
+PLAN_DEFAULT_FIELDS = ("diet", "days", "exclude_allergens", "allow_supplements")
+
+
+def plan_default_options(command):
+    """Add --diet, --days, --exclude-allergen and --allow-supplements/--no-supplements (the
+    client's default plan options) to a command."""
+    for option in reversed(_PLAN_DEFAULTS):
+        command = option(command)
+    return command
+
+
+def _plan_defaults(ctx: click.Context, kwargs: dict[str, Any], base: PlanOptions | None) -> PlanOptions | None:
+    """Return ``base`` (or ``PlanOptions()``) changed by the plan default options given, or None
+    when none was given."""
+    given = {key: kwargs[key] for key in PLAN_DEFAULT_FIELDS if _given(ctx, key)}
+    if not given:
+        return None
+    if "exclude_allergens" in given:
+        allowed = food_vocabulary("allergen")["value"].tolist()
+        unknown = [a for a in given["exclude_allergens"] if a not in allowed]
+        if unknown:
+            raise click.BadParameter(f"unknown allergen(s) {', '.join(map(repr, unknown))}; allowed: "
+                                     f"{', '.join(allowed)}", param_hint="'--exclude-allergen'")
+        given["exclude_allergens"] = list(given["exclude_allergens"])
+    return PlanOptions(**{**(base or PlanOptions()).model_dump(), **given})
+
 
 #: plan's CLI keywords -> PlanOptions fields, for the options `plan --client` takes from the command
 #: line over the client's stored options (a plan option missing here is ignored with --client).
@@ -107,10 +144,12 @@ def clients() -> None:
 @click.argument("client")
 @profile_options
 @preference_options
+@plan_default_options
 @db_option
 @click.pass_context
 def add(ctx: click.Context, client: str, db: str, **kwargs) -> None:
-    """Add a client with a profile (the profile options, or --profile FILE) and preferences.
+    """Add a client with a profile (the profile options, or --profile FILE), preferences and the
+    default options of the client's plans.
 
     \b
     Example:
@@ -120,8 +159,9 @@ def add(ctx: click.Context, client: str, db: str, **kwargs) -> None:
     fields = _with_preferences(base.model_dump(exclude_none=True), kwargs, ctx)
     fields["name"] = base.name or client
     profile = make_profile(**fields)
+    options = _plan_defaults(ctx, kwargs, None)
     with _open(db) as store:
-        record = store.add_client(client, profile)
+        record = store.add_client(client, profile, options)
     click.echo(f"added {record.name} (profile version {record.profile_version}) to {db}", err=True)
 
 
@@ -171,6 +211,11 @@ def show(client: str, db: str, fmt: str) -> None:
     lines = [f"{record.name}: {_profile_summary(record.profile)} (profile version {record.profile_version})"]
     lines += [f"  {key}: {_text(value)}" for key, value in profile.items()
               if key != "name" and value not in ([], None, False)]
+    if record.plan_options is not None:
+        o = record.plan_options
+        lines.append(f"plan defaults: {o.days} day(s), {o.diet}"
+                     + (f", without {', '.join(o.exclude_allergens)}" if o.exclude_allergens else "")
+                     + (", supplements allowed" if o.allow_supplements else ""))
     lines.append(f"plans ({len(plans)}):")
     lines += [f"  #{p.id}  {p.created_at:%Y-%m-%d %H:%M} UTC  {p.days} day(s)  profile version {p.profile_version}"
               for p in plans]
@@ -181,13 +226,14 @@ def show(client: str, db: str, fmt: str) -> None:
 @click.argument("client")
 @profile_options
 @preference_options
+@plan_default_options
 @click.option("--rename", default=None, metavar="NEW_NAME", help="Give the client a new name.")
 @db_option
 @click.pass_context
 def edit(ctx: click.Context, client: str, db: str, rename: str | None, **kwargs) -> None:
     """Change a client: the options given replace those fields of the profile (a changed
-    profile is saved as a new version; earlier versions and plans are kept). --like, --dislike
-    and --never replace their list (give '' to clear it).
+    profile is saved as a new version; earlier versions and plans are kept) or of the default
+    plan options. --like, --dislike and --never replace their list (give '' to clear it).
 
     \b
     Example:
@@ -209,7 +255,8 @@ def edit(ctx: click.Context, client: str, db: str, rename: str | None, **kwargs)
                 k: v for k, v in fields.items() if k in ("name",)}
         fields = _with_preferences(fields, kwargs, ctx)
         profile = make_profile(**fields)
-        updated = store.update_client(client, profile=profile, new_name=rename)
+        options = _plan_defaults(ctx, kwargs, record.plan_options)
+        updated = store.update_client(client, profile=profile, plan_options=options, new_name=rename)
     click.echo(f"{updated.name}: profile version {updated.profile_version}", err=True)
 
 

@@ -122,3 +122,23 @@ def test_bad_import_writes_nothing(db, tmp_path):
     assert result.exit_code == 2
     assert "nothing imported, 1 problem(s)" in result.stderr and "row 3 (bob): sex:" in result.stderr
     assert run("clients", "list", "--db", db, "--format", "json").stdout.strip() == "[]"
+
+
+def test_default_plan_options_on_the_record(db):
+    added = run("clients", "add", "eve", "--age", "29", "--sex", "female", "--diet", "vegetarian", "--days", "2",
+                "--exclude-allergen", "milk", "--db", db)
+    assert added.exit_code == 0, added.output
+    assert "plan defaults: 2 day(s), vegetarian, without milk" in run("clients", "show", "eve", "--db", db).stdout
+    assert run("clients", "edit", "eve", "--days", "1", "--allow-supplements", "--db", db).exit_code == 0
+    record = json.loads(run("clients", "show", "eve", "--db", db, "--format", "json").stdout)
+    options = record["plan_options"]
+    assert (options["days"], options["diet"], options["exclude_allergens"], options["allow_supplements"]) == (
+        1, "vegetarian", ["milk"], True)
+    assert record["profile_version"] == 1  # only the options changed
+    planned = run("plan", "--client", "eve", "--db", db, "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    plan = json.loads(planned.stdout[planned.stdout.index("{"):])
+    assert (len(plan["days"]), plan["options"]["diet"], plan["options"]["exclude_allergens"]) == (1, "vegetarian",
+                                                                                                   ["milk"])
+    bad = run("clients", "edit", "eve", "--exclude-allergen", "gluten", "--db", db)
+    assert bad.exit_code == 2 and "unknown allergen(s) 'gluten'; allowed:" in bad.stderr
