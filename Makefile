@@ -38,6 +38,9 @@ test: setup
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: the HTML rendering test will skip"; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+	  echo "postgresql not installed: the client store's PostgreSQL tests will skip (issue 10)"; }
 	@[ -f $(SR24_JAR) ] || { mkdir -p $(CACHE) && cd $(CACHE) && apt-get download cronometer >/dev/null 2>&1 && \
 	  dpkg-deb -x cronometer_*.deb cronometer; } || echo "SR24 jar not fetched: the source comparison test will skip"
 	$(BIN)/ruff check nutriplan cli tests bench food_data/scripts

@@ -22,6 +22,9 @@ COMMANDS = {
     "check": "nutriplan_cli.check:check",            # issue 5
     "recommend": "nutriplan_cli.recommend:recommend",
     "batch": "nutriplan_cli.batch:batch",
+    "clients": "nutriplan_cli.clients:clients",      # issue 10
+    "verify": "nutriplan_cli.verify:verify",
+    "serve": "nutriplan_cli.serve:serve",
 }
 
 

@@ -90,6 +90,11 @@ def supplements_over_limits(profile, targets) -> list:
               help="Output format (html: one self-contained printable file).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically; nothing is written if no plan is possible).")
+@click.option("--client", default=None, metavar="NAME",
+              help="Plan for a client on record (profile and default options from the client store; "
+                   "the plan is saved on the record). See `nutriplan clients`.")
+@click.option("--db", envvar="NUTRIPLAN_DB", default="nutriplan.db", show_default=True, metavar="PATH|URL",
+              help="Client store for --client: a SQLite file or a database URL [env NUTRIPLAN_DB].")
 def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly_average,
          max_days_per_food, solver, time_limit, foods_source, fmt, out, **kwargs) -> None:
     """Plan a week of meals that meets the person's daily targets (RDA/AI) and never crosses an
@@ -102,6 +107,7 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
       nutriplan plan --age 34 --sex female --diet vegan --exclude-allergen soy \\
           --allow-supplements --days 3 --format markdown
       nutriplan plan --profile client.toml --format html --out week.html
+      nutriplan plan --client ana --days 7 --format html --out ana.html
     """
     check_writable(out)
     if time_limit < days * MIN_SECONDS_PER_DAY:
@@ -109,6 +115,10 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
             f"{time_limit:g} s is below the planner's minimum for {days} day(s): each day's solve gets at "
             f"least {MIN_SECONDS_PER_DAY:g} s, so give at least {days * MIN_SECONDS_PER_DAY:g}",
             param_hint="'--time-limit'")
+    if kwargs.get("client") is not None:  # the client store (issue 10); imported only here
+        from nutriplan_cli.clients import plan_client
+
+        return plan_client(click.get_current_context(), fmt, out, foods_source, **kwargs)
     profile = profile_from_options(**kwargs)
     override = kwargs.get("vitamin_d_override_iu")
     targets = nutriplan.targets_for(profile, vitamin_d_override_iu=override)

@@ -113,3 +113,8 @@ _lazy("nutriplan.clinical", "diet_notes")
 _lazy("nutriplan.nutrients", "NUTRIENT_GROUPS", "group_keys", "group_of")
 _lazy("nutriplan.supplements", "planner_supplements")
 _lazy("nutriplan.batch_cluster", "ClusterExecutor", "cluster_executor")
+
+# --- workbench (issue 10) ---
+_lazy("nutriplan.batch", "ClientRequest", "client_request")
+_lazy("nutriplan.plan_files", "plan_from_dict", "read_plan", "recompute_plan", "verify_plan")
+_lazy("nutriplan.preferences", "options_with_preferences", "preference_exclusions")

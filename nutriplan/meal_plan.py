@@ -11,6 +11,7 @@ from nutriplan.foods import load_foods
 from nutriplan.models.plan import MealPlan, PlanOptions
 from nutriplan.models.profile import Profile
 from nutriplan.planning.assemble import assemble_plan
+from nutriplan.preferences import options_with_preferences
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import solve_week
 from nutriplan.errors import InfeasiblePlanError, SolverError
@@ -37,7 +38,7 @@ def plan_week(
     front; the plan's note ``plan_unknown_flags`` says how many. Raises ``InfeasiblePlanError``
     (with the conflicting rules and what would make a plan possible) when no plan exists.
     """
-    options = options or PlanOptions()
+    options = options_with_preferences(profile, options or PlanOptions())  # disliked/excluded foods
     table = load_foods("curated" if foods is None else foods) if not isinstance(foods, pd.DataFrame) else foods
     known = restrict_to_known(table, options.diet, options.exclude_allergens)  # unknown flag = may not fit
     table = known.foods

@@ -9,6 +9,7 @@ message names every bad field and its allowed range, e.g.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -91,6 +92,14 @@ class Profile(BaseModel):
     alp_u_l: float | None = Field(default=None, **_range("alp_u_l"))
     supplements: list[SupplementDose] = Field(default_factory=list,
                                               description="supplements already taken daily")
+    # --- preferences and the date of the lab values (issue 10); None = not given ---------------
+    labs_date: date | None = Field(default=None, description="date the lab values were measured")
+    liked_foods: list[str] | None = Field(
+        default=None, description="food ids or words the client likes (recorded; preferred later)")
+    disliked_foods: list[str] | None = Field(
+        default=None, description="food ids or words (e.g. 'liver') the client dislikes: never planned")
+    excluded_foods: list[str] | None = Field(
+        default=None, description="food ids or words never to use (intolerance, clinical reasons)")
 
     def __init__(self, /, **data: Any) -> None:
         try:
@@ -151,6 +160,19 @@ class Profile(BaseModel):
             else:
                 doses.append(item)
         return doses
+
+    @field_validator("liked_foods", "disliked_foods", "excluded_foods", mode="before")
+    @classmethod
+    def _parse_food_words(cls, value: Any) -> Any:
+        """Accept a list or a ``;``/``,``-separated string; blanks dropped, an empty list is None."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = re.split(r"[,;]", value)
+        if isinstance(value, (list, tuple)):
+            value = [str(v).strip() for v in value if str(v).strip()]
+            return value or None
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
@@ -240,4 +262,5 @@ def profile_error(error: ValidationError) -> ProfileError:
     text = "; ".join(f"{field}: {message}" for field, message in described)
     result = ProfileError(text)
     result.fields = [field for field, _ in described]
+    result.field_messages = described  # [(field, message)]: for forms showing each next to its field
     return result

@@ -1,0 +1,163 @@
+"""Plans read back from their JSON and CSV exports, recomputed from the food table, and checked
+(``read_plan``, ``verify_plan``, ``nutriplan verify``); preferences on the profile become
+exclusions that the planner and the checker both honour."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+
+import nutriplan as n
+from conftest import per100
+from nutriplan_cli.main import cli
+
+PROFILE = {"age_years": 45, "sex": "female", "weight_kg": 66, "height_cm": 166}
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="nutriplan")
+
+
+@pytest.fixture(scope="module")
+def plan() -> n.MealPlan:
+    return n.plan_week(n.make_profile(**PROFILE), n.PlanOptions(days=2, diet="vegetarian"))
+
+
+@pytest.fixture
+def files(plan, tmp_path):
+    json_path, csv_path = tmp_path / "week.json", tmp_path / "week.csv"
+    json_path.write_text(n.plan_to_json(plan))
+    csv_path.write_text(n.plan_to_csv(plan))
+    return json_path, csv_path
+
+
+def _independent_totals(day: dict, raw, key: str) -> float:
+    """A day's total of ``key`` from the raw food table (csv module) and servings x serving_g."""
+    total = 0.0
+    for meal in day["meals"]:
+        for item in meal["items"]:
+            grams = item["servings"] * float(raw[item["food_id"]]["serving_g"])
+            total += per100(raw, item["food_id"], key) * grams / 100.0
+    return total
+
+
+def test_a_plan_read_back_from_json_keeps_every_rule(plan, files, raw_foods):
+    back = n.read_plan(files[0])
+    assert n.verify_plan(back) == []
+    assert [d.meals for d in back.days] == [d.meals for d in plan.days]
+    for day, original in zip(back.days, plan.days):
+        for key in ("energy_kcal", "calcium_mg", "sodium_mg", "protein_g"):
+            assert day.totals[key] == pytest.approx(original.totals[key], abs=2e-3)
+    data = json.loads(files[0].read_text())
+    for key in ("energy_kcal", "magnesium_mg", "potassium_mg"):
+        assert back.days[1].totals[key] == pytest.approx(_independent_totals(data["days"][1], raw_foods, key),
+                                                         rel=1e-6)
+
+
+def test_a_csv_export_is_checked_against_its_json_or_a_profile(plan, files):
+    assert n.verify_plan(n.read_plan(files[1], like=plan)) == []
+    ok = run("verify", files[1], "--like", files[0])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.endswith("every rule holds (2 day(s) recomputed from the food table)\n")
+    by_profile = run("verify", files[1], "--age", "45", "--sex", "female", "--weight", "66", "--height", "166",
+                     "--diet", "vegetarian")
+    assert by_profile.exit_code == 0, by_profile.output
+    alone = run("verify", files[1])
+    assert alone.exit_code == 2
+    assert "a plan CSV holds only the foods; give the profile (or the plan's JSON)" in alone.stderr
+
+
+def test_hand_edits_that_break_rules_are_all_listed(plan, files, tmp_path):
+    data = json.loads(files[0].read_text())
+    first = data["days"][0]["meals"][0]["items"][0]
+    first["servings"] = 9  # far over its portion limit and the day's energy
+    foods = n.load_foods()
+    meat = next(i for i in foods.index if not foods.at[i, "vegetarian"] and "dinner" in foods.at[i, "slots"]
+                and foods.at[i, "role"] == "protein")
+    dinner = next(m for m in data["days"][1]["meals"] if m["slot"] == "dinner")
+    dinner["items"][0] = {"food_id": meat, "name": "stale name", "servings": 1, "grams": 0}
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data))
+
+    problems = n.verify_plan(n.read_plan(edited))
+    assert f"day 1 breakfast {first['food_id']}: 9 servings" in " ".join(problems)
+    assert any(p.startswith("day 1: energy_kcal") and "over" in p for p in problems)
+    assert f"day 2 dinner {meat}: not vegetarian" in problems
+    back = n.read_plan(edited)
+    assert next(m for m in back.days[1].meals if m.slot == "dinner").items[0].name == foods.at[meat, "name"]
+
+    result = run("verify", edited)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == [f"- {p}" for p in problems]
+    assert lines[-1] == f"{len(problems)} rule(s) broken in {edited}"
+    as_json = json.loads(run("verify", edited, "--format", "json").stdout)
+    assert as_json == {"ok": False, "days": 2, "problems": problems}
+
+
+def test_a_disliked_food_edited_in_is_reported(plan, files, tmp_path):
+    data = json.loads(files[0].read_text())
+    item = data["days"][0]["meals"][1]["items"][0]
+    word = item["name"].split(",")[0].split()[0].lower()
+    data["profile"]["disliked_foods"] = [word]
+    edited = tmp_path / "disliked.json"
+    edited.write_text(json.dumps(data))
+    problems = n.verify_plan(n.read_plan(edited))
+    assert f"day 1 {data['days'][0]['meals'][1]['slot']} {item['food_id']}: excluded by the user" in problems
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda d: d["days"][0]["meals"][0]["items"][0].update(food_id="99999"), "unknown food(s): '99999'"),
+    (lambda d: d["days"][0]["meals"][0]["items"][0].update(servings="lots"),
+     "plan: days.0.meals.0.items.0.servings: Input should be a valid number"),
+    (lambda d: d["profile"].update(age_years=700), "Error: profile.age_years: 700 is out of range; allowed 1 to 120 years"),
+    (lambda d: d.pop("options"), "plan: missing options"),
+    (lambda d: d["days"][0]["meals"][0].update(slot="brunch"), "days.0.meals.0.slot: 'brunch' is not one of"),
+])
+def test_broken_plan_files_exit_2_naming_the_field(files, tmp_path, edit, message):
+    data = json.loads(files[0].read_text())
+    edit(data)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    result = run("verify", broken)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and result.stderr.startswith("Error: ")
+    assert result.stdout == ""
+
+
+def test_csv_errors_name_the_row_and_column(files, tmp_path):
+    text = files[1].read_text().splitlines()
+    cells = text[2].split(",")
+    cells[4] = "x"  # servings
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([text[0], text[1], ",".join(cells), *text[3:]]) + "\n")
+    result = run("verify", bad, "--like", files[0])
+    assert result.exit_code == 2
+    assert "not a number at row 3, column 'servings'" in result.stderr
+
+
+# --- preferences -----------------------------------------------------------------------------------
+
+def test_preferences_become_exclusions():
+    profile = n.make_profile(age_years=30, sex="male", disliked_foods="liver, mushrooms",
+                             excluded_foods=["15086", "liver"], liked_foods="oats")
+    options = n.options_with_preferences(profile, n.PlanOptions(exclude_foods=["kale"]))
+    assert options.exclude_foods == ["kale", "liver", "mushrooms", "15086"]
+    assert n.options_with_preferences(n.make_profile(age_years=30, sex="male")) == n.PlanOptions()
+    assert profile.liked_foods == ["oats"]
+    assert n.make_profile(age_years=30, sex="male", disliked_foods=" ; ").disliked_foods is None
+
+
+def test_a_disliked_word_never_appears_in_the_plan(raw_foods):
+    profile = n.make_profile(**PROFILE)
+    first = n.plan_week(profile, n.PlanOptions(days=1))
+    names = [i.name for d in first.days for m in d.meals for i in m.items]
+    word = names[0].split(",")[0].split()[0].lower()  # a word the unconstrained plan uses
+    disliked = n.plan_week(profile.model_copy(update={"disliked_foods": [word]}), n.PlanOptions(days=1))
+    used = [i.food_id for d in disliked.days for m in d.meals for i in m.items]
+    assert not any(word in raw_foods[f]["name"].lower() for f in used)  # checked on the raw table
+    assert n.verify_plan(disliked) == []
+    assert not math.isnan(disliked.days[0].totals["energy_kcal"])
