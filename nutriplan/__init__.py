@@ -94,7 +94,7 @@ _lazy("nutriplan.planning.diet", "read_diet_table", "solve_diet")
 _lazy("nutriplan.meal_plan", "plan_week")
 _lazy("nutriplan.models.plan", "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions",
       "ShoppingItem", "SolverInfo")
-_lazy("nutriplan.export", "PLAN_FORMATS", "clip_text", "intake_report_to_html", "plan_to_csv",
+_lazy("nutriplan.export", "PLAN_FORMATS", "intake_report_to_html", "plan_to_csv",
       "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
       "plan_to_table", "render_plan")
 _lazy("nutriplan.textfile", "write_text_atomically")
@@ -115,5 +115,5 @@ _lazy("nutriplan.supplements", "planner_supplements")
 _lazy("nutriplan.batch_cluster", "ClusterExecutor", "cluster_executor")
 
 # --- start-up (issue 11): what `nutriplan targets` needs, importable without pandas ---
-_lazy("nutriplan.formatting", "format_amount")
+_lazy("nutriplan.formatting", "clip_text", "format_amount")
 _lazy("nutriplan.nutrients", "nutrient_labels")

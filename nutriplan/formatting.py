@@ -1,5 +1,7 @@
-"""Number formatting shared by the outputs, importable without pandas (``nutriplan targets``
-formats its table with it and must start fast)."""
+"""Number and text formatting shared by the outputs, importable without pandas or the plan
+renderers (``nutriplan targets`` and ``nutriplan foods search`` format with it and must start
+fast). ``nutriplan.export`` has the same two functions for the plan renderers (tests keep them
+equal)."""
 
 from __future__ import annotations
 
@@ -12,3 +14,8 @@ def format_amount(value: float | None) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def clip_text(text: str, width: int) -> str:
+    """Return ``text`` cut to at most ``width`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"

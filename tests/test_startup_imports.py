@@ -194,11 +194,12 @@ def test_glossary_without_pandas_matches_nutrient_table():
         assert nutriplan.nutrients.unit_of(key) == table.at[key, "unit"]
 
 
-@given(st.none() | st.floats(-1e7, 1e7, allow_nan=False))
-def test_format_amount_is_the_exports(value):
-    from nutriplan.export.common import format_amount
+@given(st.none() | st.floats(-1e7, 1e7, allow_nan=False), st.text(max_size=40), st.integers(1, 30))
+def test_formatting_is_the_exports(value, text, width):
+    from nutriplan.export.common import clip_text, format_amount
 
     assert nutriplan.format_amount(value) == format_amount(value)
+    assert nutriplan.clip_text(text, width) == clip_text(text, width)
 
 
 def test_user_catalogue_csv_problems_are_reported(tmp_path):
@@ -219,3 +220,18 @@ def test_user_catalogue_csv_problems_are_reported(tmp_path):
     path.write_bytes(columns.encode() + b"\n\xff\xfe\n")
     with pytest.raises(FoodTableError, match="cannot read"):
         nutriplan.load_supplements(path)
+
+
+def test_foods_lookups_load_no_solver_renderers_or_pydantic(tmp_path):
+    """``foods search`` and ``top`` need pandas for the food table, but not the solver, the plan
+    renderers (``nutriplan.export``) or pydantic (``foods show`` builds a ``Food`` model)."""
+    script = """
+        import sys
+        from click.testing import CliRunner
+        from nutriplan_cli.main import cli
+        for args in (["search", "salmon"], ["top", "vitamin_d_iu", "--per", "serving"], ["search", "milk", "--format", "csv"]):
+            result = CliRunner().invoke(cli, ["foods", *args])
+            assert result.exit_code == 0 and result.stdout, (args, result.output)
+        assert not {m for m in sys.modules if m.startswith(("nutriplan.export", "nutriplan.planning", "pydantic"))}
+        """
+    assert _fresh(script, tmp_path) == ["numpy", "pandas"]
