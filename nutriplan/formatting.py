@@ -1,9 +1,13 @@
 """Number and text formatting shared by the outputs, importable without pandas or the plan
 renderers (``nutriplan targets`` and ``nutriplan foods search`` format with it and must start
-fast). ``nutriplan.export`` has the same two functions for the plan renderers (tests keep them
-equal)."""
+fast). ``nutriplan.export`` has the same two functions and plan formats for the plan renderers
+(tests keep them equal)."""
 
 from __future__ import annotations
+
+#: The formats ``nutriplan.render_plan`` writes (``nutriplan.export.PLAN_FORMATS``, kept equal by
+#: the tests), here so ``nutriplan plan --help`` can list them without loading the renderers.
+PLAN_FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 def format_amount(value: float | None) -> str:

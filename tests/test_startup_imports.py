@@ -83,7 +83,8 @@ def test_help_commands_import_no_pandas(tmp_path):
     loaded = _fresh("""
         from click.testing import CliRunner
         from nutriplan_cli.main import cli
-        for args in (["--help"], ["--version"], ["foods", "--help"], ["check", "--help"], ["recommend", "--help"]):
+        for args in (["--help"], ["--version"], ["foods", "--help"], ["check", "--help"], ["recommend", "--help"],
+                     ["plan", "--help"], ["batch", "--help"], ["solve", "--help"]):
             result = CliRunner().invoke(cli, args)
             assert result.exit_code == 0, (args, result.output)
         """, tmp_path)
@@ -200,6 +201,18 @@ def test_formatting_is_the_exports(value, text, width):
 
     assert nutriplan.format_amount(value) == format_amount(value)
     assert nutriplan.clip_text(text, width) == clip_text(text, width)
+
+
+def test_plan_formats_and_vocabularies_match_their_sources():
+    import nutriplan.export
+
+    assert nutriplan.PLAN_FORMATS == nutriplan.export.PLAN_FORMATS
+    table = pd.read_csv(data_path("vocabulary.csv"), dtype=str)
+    for vocabulary in table["vocabulary"].unique():
+        assert nutriplan.vocabulary_values(vocabulary) == nutriplan.food_vocabulary(vocabulary)["value"].tolist()
+        assert nutriplan.vocabulary_values(vocabulary) == table["value"][table["vocabulary"] == vocabulary].tolist()
+    with pytest.raises(nutriplan.InputError, match="unknown vocabulary 'colour'; known: slot, "):
+        nutriplan.vocabulary_values("colour")
 
 
 def test_user_catalogue_csv_problems_are_reported(tmp_path):
