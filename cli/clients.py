@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from nutriplan import PlanOptions, Profile, food_vocabulary, make_profile, render_plan
+import nutriplan
 from nutriplan_cli.output import emit
 from nutriplan_cli.profile_options import PROFILE_OPTION_FIELDS, profile_from_options, profile_options
+
+if TYPE_CHECKING:
+    from nutriplan import PlanOptions, Profile
 
 #: The store file used when neither --db nor NUTRIPLAN_DB is given (in the current folder).
 DEFAULT_DB = "nutriplan.db"
@@ -63,13 +66,13 @@ def _plan_defaults(ctx: click.Context, kwargs: dict[str, Any], base: PlanOptions
     if not given:
         return None
     if "exclude_allergens" in given:
-        allowed = food_vocabulary("allergen")["value"].tolist()
+        allowed = nutriplan.vocabulary_values("allergen")
         unknown = [a for a in given["exclude_allergens"] if a not in allowed]
         if unknown:
             raise click.BadParameter(f"unknown allergen(s) {', '.join(map(repr, unknown))}; allowed: "
                                      f"{', '.join(allowed)}", param_hint="'--exclude-allergen'")
         given["exclude_allergens"] = list(given["exclude_allergens"])
-    return PlanOptions(**{**(base or PlanOptions()).model_dump(), **given})
+    return nutriplan.PlanOptions(**{**(base or nutriplan.PlanOptions()).model_dump(), **given})
 
 
 #: plan's CLI keywords -> PlanOptions fields, for the options `plan --client` takes from the command
@@ -158,7 +161,7 @@ def add(ctx: click.Context, client: str, db: str, **kwargs) -> None:
     base = profile_from_options(**kwargs)
     fields = _with_preferences(base.model_dump(exclude_none=True), kwargs, ctx)
     fields["name"] = base.name or client
-    profile = make_profile(**fields)
+    profile = nutriplan.make_profile(**fields)
     options = _plan_defaults(ctx, kwargs, None)
     with _open(db) as store:
         record = store.add_client(client, profile, options)
@@ -254,7 +257,7 @@ def edit(ctx: click.Context, client: str, db: str, rename: str | None, **kwargs)
             fields = load_profile(kwargs["profile_file"]).model_dump(exclude_none=True) | {
                 k: v for k, v in fields.items() if k in ("name",)}
         fields = _with_preferences(fields, kwargs, ctx)
-        profile = make_profile(**fields)
+        profile = nutriplan.make_profile(**fields)
         options = _plan_defaults(ctx, kwargs, record.plan_options)
         updated = store.update_client(client, profile=profile, plan_options=options, new_name=rename)
     click.echo(f"{updated.name}: profile version {updated.profile_version}", err=True)
@@ -333,5 +336,5 @@ def plan_client(ctx: click.Context, fmt: str, out: Path | None, foods_source: st
             overrides[field] = list(value) if isinstance(value, tuple) else value
     with _open(kwargs["db"]) as store:
         stored = plan_for_client(store, kwargs["client"], overrides, foods_source)
-    emit(render_plan(stored.plan, fmt), out)
+    emit(nutriplan.render_plan(stored.plan, fmt), out)
     click.echo(f"saved plan {stored.id} for {stored.client} (profile version {stored.profile_version})", err=True)

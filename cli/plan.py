@@ -19,7 +19,7 @@ MIN_SECONDS_PER_DAY = 1.0
 
 def _allergens() -> list[str]:
     """Return the allergen names of ``vocabulary.csv``."""
-    return nutriplan.food_vocabulary("allergen")["value"].tolist()
+    return nutriplan.vocabulary_values("allergen")
 
 
 def _formats() -> tuple[str, ...]:

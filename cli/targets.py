@@ -72,7 +72,7 @@ def format_targets_table(targets: Targets) -> str:
     """Return ``targets`` as text readable at 100 columns: a header about the person, one line per
     nutrient target, the energy shares, overrides, notes and the numbered sources."""
     profile = targets.profile
-    labels = nutriplan.nutrient_table()["label"].to_dict()
+    labels = nutriplan.nutrient_labels()
     size = f"{targets.body_height_cm:g} cm, {targets.body_weight_kg:g} kg"
     if targets.reference_body_size:
         size += " (DRI reference size used where not given)"
@@ -165,7 +165,7 @@ def targets(energy_window: float, fmt: str, out: Path | None, **kwargs) -> None:
     if fmt == "json":
         text = result.to_json() + "\n"
     elif fmt == "csv":
-        text = result.to_dataframe().to_csv(index=False)
+        text = result.to_csv()
     else:
         text = format_targets_table(result)
     emit(text, out)

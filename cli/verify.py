@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from nutriplan import PlanOptions, read_plan, verify_plan
+import nutriplan
 from nutriplan_cli.profile_options import PROFILE_OPTION_NAMES, profile_from_options, profile_options
 
 
@@ -46,14 +46,14 @@ def verify(plan_file: Path, like_file: Path | None, diet, exclude_allergens, exc
       nutriplan verify week.csv --like week.json
       nutriplan verify week.csv --age 70 --sex female --diet vegetarian
     """
-    like = read_plan(like_file, foods_source) if like_file is not None else None
+    like = nutriplan.read_plan(like_file, foods_source) if like_file is not None else None
     profile = options = None
     if any(kwargs.get(k) not in (None, False, ()) for k in PROFILE_OPTION_NAMES):
         profile = profile_from_options(**kwargs)
-        options = PlanOptions(diet=diet, exclude_allergens=list(exclude_allergens), exclude_foods=list(exclude_foods),
+        options = nutriplan.PlanOptions(diet=diet, exclude_allergens=list(exclude_allergens), exclude_foods=list(exclude_foods),
                               minimum_mode="weekly_average" if weekly_average else "daily")
-    plan = read_plan(plan_file, foods_source, like=like, profile=profile, options=options)
-    problems = verify_plan(plan, foods_source)
+    plan = nutriplan.read_plan(plan_file, foods_source, like=like, profile=profile, options=options)
+    problems = nutriplan.verify_plan(plan, foods_source)
     if fmt == "json":
         click.echo(json.dumps({"ok": not problems, "days": len(plan.days), "problems": problems}, indent=2))
     elif problems:

@@ -94,7 +94,7 @@ _lazy("nutriplan.planning.diet", "read_diet_table", "solve_diet")
 _lazy("nutriplan.meal_plan", "plan_week")
 _lazy("nutriplan.models.plan", "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions",
       "ShoppingItem", "SolverInfo")
-_lazy("nutriplan.export", "PLAN_FORMATS", "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv",
+_lazy("nutriplan.export", "intake_report_to_html", "plan_to_csv",
       "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
       "plan_to_table", "render_plan")
 _lazy("nutriplan.textfile", "write_text_atomically")
@@ -118,3 +118,8 @@ _lazy("nutriplan.batch_cluster", "ClusterExecutor", "cluster_executor")
 _lazy("nutriplan.batch", "ClientRequest", "client_request")
 _lazy("nutriplan.plan_files", "plan_from_dict", "read_plan", "recompute_plan", "verify_plan")
 _lazy("nutriplan.preferences", "options_with_preferences", "preference_exclusions")
+
+# --- start-up (issue 11): what `targets`, `foods` and `--help` need, importable without pandas ---
+_lazy("nutriplan.formatting", "PLAN_FORMATS", "clip_text", "format_amount")
+_lazy("nutriplan.vocabulary", "vocabulary_values")
+_lazy("nutriplan.nutrients", "nutrient_labels")

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from nutriplan.dri import read_table, select_row
+from nutriplan.dri import Row, read_table, rows_to_frame, select_record, table_rows
 from nutriplan.errors import FoodTableError, InputError, Problem
 from nutriplan.models.profile import Profile
 from nutriplan.models.targets import Note, VitaminDAssessment
 from nutriplan.nutrients import serum_25ohd_ng_ml_to_nmol_l, serum_25ohd_nmol_l_to_ng_ml
+
+if TYPE_CHECKING:  # the functions that return a DataFrame import pandas; targets_for never does
+    import pandas as pd
+
+_BANDS = ("clinical/vitamin_d_status.csv", ("status", "label", "min_ng_ml", "below_ng_ml", "repletion", "source"))
+_REPLETION = ("clinical/vitamin_d_repletion.csv",
+              ("age_min", "age_max", "repletion_min_iu", "target_25ohd_ng_ml", "source"))
+_LAB_RANGES = ("clinical/lab_ranges.csv", ("lab", "unit", "low", "high", "source"))
+_NOTES = ("clinical/notes.csv", ("id", "condition", "text", "source"))
 
 #: Conditions a note rule may name (``condition`` column of ``clinical/notes.csv``; several
 #: joined by ``|`` mean "any of them"). ``targets_for`` decides which hold for a profile.
@@ -77,48 +85,61 @@ def diet_notes(diet: str) -> list[Note]:
 
 
 def _diet_note_ids(conditions: set[str]) -> set[str]:
-    rules = note_rules()
-    return {row["id"] for _, row in rules.iterrows()
-            if {c.strip() for c in row["condition"].split("|")} & conditions}
+    return {str(row["id"]) for row in _note_rows()
+            if {c.strip() for c in str(row["condition"]).split("|")} & conditions}
+
+
+@lru_cache(maxsize=None)
+def _band_rows() -> tuple[Row, ...]:
+    """Return the checked vitamin D status bands as dicts, lowest first, ``repletion`` a bool."""
+    name, columns = _BANDS
+    flags = {"true": True, "false": False}
+    rows = [dict(row, repletion=flags.get(str(row["repletion"]).strip().lower()))
+            for row in table_rows(name, columns)]
+    bad = [Problem(i + 2, "repletion", "must be true or false") for i, row in enumerate(rows)
+           if row["repletion"] is None]
+    ordered = sorted(rows, key=lambda row: row["min_ng_ml"])
+    gaps = [Problem(None, "min_ng_ml", f"band {b['status']!r} does not start where {a['status']!r} ends")
+            for a, b in zip(ordered, ordered[1:]) if a["below_ng_ml"] != b["min_ng_ml"]]
+    if bad or gaps or not ordered or ordered[0]["min_ng_ml"] != 0:
+        raise FoodTableError(name, bad + gaps or [Problem(None, "min_ng_ml", "the lowest band must start at 0")])
+    return tuple(ordered)
 
 
 @lru_cache(maxsize=None)
 def vitamin_d_bands() -> pd.DataFrame:
     """Return the vitamin D status bands: ``status``, ``label``, ``min_ng_ml <= serum <
     below_ng_ml`` (ng/mL), whether the band calls for ``repletion`` and the ``source``."""
-    table = read_table("clinical/vitamin_d_status.csv",
-                       ["status", "label", "min_ng_ml", "below_ng_ml", "repletion", "source"])
-    table["repletion"] = table["repletion"].str.strip().str.lower().map({"true": True, "false": False})
-    bad = [Problem(i + 2, "repletion", "must be true or false") for i in table.index[table["repletion"].isna()]]
-    ordered = table.sort_values("min_ng_ml").reset_index(drop=True)
-    gaps = [Problem(None, "min_ng_ml", f"band {b!r} does not start where {a!r} ends")
-            for a, b, end, start in zip(ordered["status"], ordered["status"][1:],
-                                        ordered["below_ng_ml"], ordered["min_ng_ml"][1:])
-            if end != start]
-    if bad or gaps or ordered["min_ng_ml"].iloc[0] != 0:
-        raise FoodTableError("clinical/vitamin_d_status.csv", bad + gaps or [
-            Problem(None, "min_ng_ml", "the lowest band must start at 0")])
-    return ordered
+    rows = _band_rows()
+    table = rows_to_frame(rows, list(rows[0]), ["min_ng_ml", "below_ng_ml"])
+    table["repletion"] = table["repletion"].astype(bool)
+    return table
+
+
+def _band_index(serum_25ohd_ng_ml: float) -> int:
+    """Return the position in ``_band_rows()`` (and ``vitamin_d_bands()``) of the band holding
+    ``serum_25ohd_ng_ml``; raises ``InputError`` for a value no band holds."""
+    value = float(serum_25ohd_ng_ml)
+    if math.isnan(value) or value <= 0:
+        raise InputError(f"serum 25(OH)D must be a positive number of ng/mL; got {serum_25ohd_ng_ml!r}")
+    bands = _band_rows()
+    for index, band in enumerate(bands):
+        if band["min_ng_ml"] <= value < band["below_ng_ml"]:
+            return index
+    raise InputError(f"serum 25(OH)D {value:g} ng/mL is above every status band "
+                     f"(up to {max(band['below_ng_ml'] for band in bands):g} ng/mL)")
 
 
 def vitamin_d_band(serum_25ohd_ng_ml: float) -> pd.Series:
     """Return the status band row (see ``vitamin_d_bands``) holding ``serum_25ohd_ng_ml``."""
-    value = float(serum_25ohd_ng_ml)
-    if math.isnan(value) or value <= 0:
-        raise InputError(f"serum 25(OH)D must be a positive number of ng/mL; got {serum_25ohd_ng_ml!r}")
-    bands = vitamin_d_bands()
-    rows = bands[(bands["min_ng_ml"] <= value) & (value < bands["below_ng_ml"])]
-    if rows.empty:
-        raise InputError(f"serum 25(OH)D {value:g} ng/mL is above every status band "
-                         f"(up to {bands['below_ng_ml'].max():g} ng/mL)")
-    return rows.iloc[0]
+    return vitamin_d_bands().iloc[_band_index(serum_25ohd_ng_ml)]
 
 
 def vitamin_d_status(serum_25ohd_ng_ml: float) -> str:
     """Return the vitamin D status key for serum 25(OH)D in ng/mL: ``"severe_deficiency"``
     (< 10), ``"deficient"`` (10 to < 20), ``"insufficient"`` (20 to < 30), ``"sufficient"``
     (30 to < 50) or ``"high"`` (>= 50), per ``clinical/vitamin_d_status.csv``."""
-    return str(vitamin_d_band(serum_25ohd_ng_ml)["status"])
+    return str(_band_rows()[_band_index(serum_25ohd_ng_ml)]["status"])
 
 
 def vitamin_d_status_nmol_l(serum_25ohd_nmol_l: float) -> str:
@@ -131,7 +152,7 @@ def assess_vitamin_d(profile: Profile) -> VitaminDAssessment | None:
     """Return the vitamin D assessment of ``profile``'s serum 25(OH)D, or None without one."""
     if profile.serum_25ohd_ng_ml is None:
         return None
-    band = vitamin_d_band(profile.serum_25ohd_ng_ml)
+    band = _band_rows()[_band_index(profile.serum_25ohd_ng_ml)]
     return VitaminDAssessment(
         status=str(band["status"]), label=str(band["label"]),
         serum_25ohd_ng_ml=profile.serum_25ohd_ng_ml,
@@ -142,13 +163,13 @@ def assess_vitamin_d(profile: Profile) -> VitaminDAssessment | None:
 @lru_cache(maxsize=None)
 def repletion_table() -> pd.DataFrame:
     """Return the vitamin D repletion intake floors (IU/day) by age, with the target 25(OH)D."""
-    return read_table("clinical/vitamin_d_repletion.csv",
-                      ["age_min", "age_max", "repletion_min_iu", "target_25ohd_ng_ml", "source"])
+    name, columns = _REPLETION
+    return read_table(name, list(columns))
 
 
 def repletion_min_iu(age_years: float) -> tuple[float, str]:
     """Return (IU/day, source): the least vitamin D intake for repletion at ``age_years``."""
-    row = select_row(repletion_table(), age=age_years, what="clinical/vitamin_d_repletion.csv")
+    row = select_record(table_rows(*_REPLETION), age=age_years, what=_REPLETION[0])
     return float(row["repletion_min_iu"]), str(row["source"])
 
 
@@ -156,30 +177,31 @@ def repletion_min_iu(age_years: float) -> tuple[float, str]:
 def clinical_limits() -> dict[str, tuple[float, str]]:
     """Return ``{key: (value, source)}`` of ``clinical/limits.csv`` (e.g. the most a clinician
     override of vitamin D may set, IU/day)."""
-    table = read_table("clinical/limits.csv", ["key", "value", "unit", "source"])
-    return {row["key"]: (float(row["value"]), str(row["source"])) for _, row in table.iterrows()}
+    rows = table_rows("clinical/limits.csv", ["key", "value", "unit", "source"])
+    return {str(row["key"]): (float(row["value"]), str(row["source"])) for row in rows}
 
 
 @lru_cache(maxsize=None)
 def lab_ranges() -> pd.DataFrame:
     """Return the lab reference ranges (``low``/``high`` in ``unit``) indexed by profile field."""
-    return read_table("clinical/lab_ranges.csv", ["lab", "unit", "low", "high", "source"]).set_index("lab")
+    name, columns = _LAB_RANGES
+    return read_table(name, list(columns)).set_index("lab")
 
 
 def lab_conditions(profile: Profile) -> set[str]:
     """Return the lab conditions of ``profile`` (``"pth_high"``, ``"alp_high"``,
     ``"calcium_high"``, ``"calcium_low"``, ``"alp_given"``) from its values and the reference
     ranges."""
-    ranges = lab_ranges()
+    ranges = {row["lab"]: row for row in table_rows(*_LAB_RANGES)}
     found = set()
     checks = {"pth_pg_ml": "pth", "calcium_mg_dl": "calcium", "alp_u_l": "alp"}
     for field, name in checks.items():
         value = getattr(profile, field)
         if value is None:
             continue
-        if value > ranges.at[field, "high"]:
+        if value > ranges[field]["high"]:
             found.add(f"{name}_high")
-        if value < ranges.at[field, "low"]:
+        if value < ranges[field]["low"]:
             found.add(f"{name}_low")
     if profile.alp_u_l is not None:
         found.add("alp_given")
@@ -187,22 +209,33 @@ def lab_conditions(profile: Profile) -> set[str]:
 
 
 @lru_cache(maxsize=None)
-def note_rules() -> pd.DataFrame:
-    """Return the note rules (``id``, ``condition``, ``text``, ``source``); every condition is
-    checked against ``CONDITIONS`` and ids are unique."""
-    table = read_table("clinical/notes.csv", ["id", "condition", "text", "source"],
-                       check_vocabulary=False)
+def _note_rows() -> tuple[Row, ...]:
+    """Return the checked note rules as dicts, in file order (see ``note_rules``)."""
+    name, columns = _NOTES
+    rows = table_rows(name, columns, check_vocabulary=False)
     problems = []
-    for index, row in table.iterrows():
-        for condition in row["condition"].split("|"):
+    for index, row in enumerate(rows):
+        for condition in str(row["condition"]).split("|"):
             if condition.strip() not in CONDITIONS:
                 problems.append(Problem(index + 2, "condition",
                                         f"unknown condition; known: {', '.join(CONDITIONS)}", condition))
-    for ident in table["id"][table["id"].duplicated()]:
-        problems.append(Problem(None, "id", "duplicate note id", ident))
+    seen: set[str] = set()
+    for row in rows:
+        if row["id"] in seen:
+            problems.append(Problem(None, "id", "duplicate note id", row["id"]))
+        seen.add(str(row["id"]))
     if problems:
-        raise FoodTableError("clinical/notes.csv", problems)
-    return table
+        raise FoodTableError(name, problems)
+    return rows
+
+
+@lru_cache(maxsize=None)
+def note_rules() -> pd.DataFrame:
+    """Return the note rules (``id``, ``condition``, ``text``, ``source``); every condition is
+    checked against ``CONDITIONS`` and ids are unique."""
+    _note_rows()
+    name, columns = _NOTES
+    return read_table(name, list(columns), check_vocabulary=False)
 
 
 class _Blank(dict):
@@ -216,7 +249,7 @@ def clinical_notes(conditions: set[str], context: dict[str, object] | None = Non
     conditions = set(conditions) | {"always"}
     values = _Blank({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in (context or {}).items()})
     notes = []
-    for _, row in note_rules().iterrows():
-        if any(c.strip() in conditions for c in row["condition"].split("|")):
-            notes.append(Note(id=row["id"], text=row["text"].format_map(values), source=row["source"]))
+    for row in _note_rows():
+        if any(c.strip() in conditions for c in str(row["condition"]).split("|")):
+            notes.append(Note(id=row["id"], text=str(row["text"]).format_map(values), source=row["source"]))
     return notes

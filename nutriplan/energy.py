@@ -7,43 +7,72 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from nutriplan.dri import read_table, reference_body_sizes, select_row
+from nutriplan.dri import Row, named_rows, read_table, select_record, table_rows
 from nutriplan.errors import InputError
 from nutriplan.models.profile import ACTIVITY_LEVELS, Profile
+
+if TYPE_CHECKING:  # pandas is imported by the functions that return a DataFrame (read_table)
+    import pandas as pd
+
+#: table -> (bundled file, required columns); the DataFrame functions and the row readers that
+#: ``estimate_energy`` uses (no pandas) read the same checked rows.
+_TABLES = {
+    "eer_coefficients": ("dri/eer_coefficients.csv", (
+        "group", "sex", "condition", "activity", "age_min", "age_max", "intercept", "age_coef",
+        "height_coef", "weight_coef", "gestation_coef", "source")),
+    "growth_costs": ("dri/eer_growth.csv", ("sex", "age_min", "age_max", "kcal_per_day", "source")),
+    "pregnancy_deposition": ("dri/eer_pregnancy.csv", ("bmi_category", "bmi_min", "bmi_below",
+                                                       "kcal_per_day", "from_week", "source")),
+    "lactation_costs": ("dri/eer_lactation.csv", ("months_min", "months_below", "milk_kcal_per_day",
+                                                  "mobilized_kcal_per_day", "source")),
+}
+
+
+def _rows(table: str) -> tuple[Row, ...]:
+    name, columns = _TABLES[table]
+    return table_rows(name, columns)
+
+
+def _first(table: str, low: str, below: str, value: float) -> Row:
+    """Return the first row of ``table`` with ``row[low] <= value < row[below]``."""
+    for row in _rows(table):
+        if row[low] <= value < row[below]:
+            return row
+    raise LookupError(f"{_TABLES[table][0]}: no row holds {low} <= {value:g} < {below}")
+
+
+def _table(table: str) -> pd.DataFrame:
+    name, columns = _TABLES[table]
+    return read_table(name, list(columns))
 
 
 @lru_cache(maxsize=None)
 def eer_coefficients() -> pd.DataFrame:
     """Return the NASEM 2023 EER equation coefficients (kcal/day from age in years, height in cm,
     weight in kg and, for pregnancy, gestation in weeks)."""
-    return read_table("dri/eer_coefficients.csv", [
-        "group", "sex", "condition", "activity", "age_min", "age_max", "intercept", "age_coef",
-        "height_coef", "weight_coef", "gestation_coef", "source"])
+    return _table("eer_coefficients")
 
 
 @lru_cache(maxsize=None)
 def growth_costs() -> pd.DataFrame:
     """Return the energy cost of growth (kcal/day) added for children by sex and age."""
-    return read_table("dri/eer_growth.csv", ["sex", "age_min", "age_max", "kcal_per_day", "source"])
+    return _table("growth_costs")
 
 
 @lru_cache(maxsize=None)
 def pregnancy_deposition() -> pd.DataFrame:
     """Return the pregnancy energy deposition (kcal/day) by prepregnancy BMI category and the
     gestation week from which it applies."""
-    return read_table("dri/eer_pregnancy.csv", ["bmi_category", "bmi_min", "bmi_below",
-                                                "kcal_per_day", "from_week", "source"])
+    return _table("pregnancy_deposition")
 
 
 @lru_cache(maxsize=None)
 def lactation_costs() -> pd.DataFrame:
     """Return the lactation energy (milk energy and energy mobilised, kcal/day) by months
     postpartum."""
-    return read_table("dri/eer_lactation.csv", ["months_min", "months_below", "milk_kcal_per_day",
-                                                "mobilized_kcal_per_day", "source"])
+    return _table("lactation_costs")
 
 
 @lru_cache(maxsize=None)
@@ -83,46 +112,45 @@ def body_size(profile: Profile) -> tuple[float, float, bool, str | None]:
     with the DRI reference height/weight of the life stage filled in for any that is missing."""
     if profile.height_cm is not None and profile.weight_kg is not None:
         return profile.height_cm, profile.weight_kg, False, None
-    row = select_row(reference_body_sizes(), age=profile.age_years, sex=profile.sex,
-                     what="dri/reference_body_sizes.csv")
+    row = select_record(named_rows("reference_body_sizes"), age=profile.age_years, sex=profile.sex,
+                        what="dri/reference_body_sizes.csv")
     height = profile.height_cm if profile.height_cm is not None else float(row["height_cm"])
     weight = profile.weight_kg if profile.weight_kg is not None else float(row["weight_kg"])
     return height, weight, True, str(row["source"])
 
 
-def tee_kcal(row: pd.Series, *, age_years: float, height_cm: float, weight_kg: float,
+def tee_kcal(row, *, age_years: float, height_cm: float, weight_kg: float,
              gestation_weeks: float = 0.0) -> float:
     """Return the total energy expenditure (kcal/day) of one equation row of
-    ``eer_coefficients()``: intercept + age*age_coef + height*height_coef + weight*weight_coef
+    ``eer_coefficients()`` (a Series, or a dict of the same fields): intercept + age*age_coef + height*height_coef + weight*weight_coef
     + gestation*gestation_coef."""
     return float(row["intercept"] + row["age_coef"] * age_years + row["height_coef"] * height_cm
                  + row["weight_coef"] * weight_kg + row["gestation_coef"] * gestation_weeks)
 
 
-def _equation(age: float, sex: str, activity: str, condition: str) -> pd.Series:
-    table = eer_coefficients()
-    rows = table[(table["age_min"] <= age) & (age < table["age_max"]) & (table["sex"] == sex)
-                 & (table["condition"] == condition) & table["activity"].isin([activity, "any"])]
+def _equation(age: float, sex: str, activity: str, condition: str) -> Row:
+    rows = [row for row in _rows("eer_coefficients")
+            if row["age_min"] <= age < row["age_max"] and row["sex"] == sex
+            and row["condition"] == condition and row["activity"] in (activity, "any")]
     if len(rows) != 1:
         raise LookupError(f"dri/eer_coefficients.csv: {len(rows)} equations for age {age:g}, "
                           f"{sex}, {activity}, {condition}")
-    return rows.iloc[0]
+    return rows[0]
 
 
 def _growth(age: float, sex: str) -> tuple[float, str | None]:
-    table = growth_costs()
-    rows = table[(table["age_min"] <= age) & (age < table["age_max"]) & (table["sex"] == sex)]
-    if rows.empty:
+    rows = [row for row in _rows("growth_costs")
+            if row["age_min"] <= age < row["age_max"] and row["sex"] == sex]
+    if not rows:
         return 0.0, None
-    return float(rows.iloc[0]["kcal_per_day"]), str(rows.iloc[0]["source"])
+    return float(rows[0]["kcal_per_day"]), str(rows[0]["source"])
 
 
 def bmi_category(weight_kg: float, height_cm: float) -> tuple[str, float, str]:
     """Return (category, kcal/day, source) of the pregnancy energy deposition for the BMI of
     ``weight_kg`` and ``height_cm``."""
     bmi = weight_kg / (height_cm / 100.0) ** 2
-    table = pregnancy_deposition()
-    row = table[(table["bmi_min"] <= bmi) & (bmi < table["bmi_below"])].iloc[0]
+    row = _first("pregnancy_deposition", "bmi_min", "bmi_below", bmi)
     return str(row["bmi_category"]), float(row["kcal_per_day"]), str(row["source"])
 
 
@@ -141,8 +169,7 @@ def estimate_energy(profile: Profile) -> EnergyEstimate:
     pregnancy_kcal = lactation_kcal = 0.0
     category = None
     weeks = profile.gestation_weeks
-    deposition = pregnancy_deposition()
-    from_week = float(deposition["from_week"].min())
+    from_week = min(float(row["from_week"]) for row in _rows("pregnancy_deposition"))
     if profile.pregnant and weeks is not None and weeks >= from_week:
         row = _equation(age, sex, profile.activity, "pregnant")
         tee = tee_kcal(row, age_years=age, height_cm=height, weight_kg=weight, gestation_weeks=weeks)
@@ -169,8 +196,7 @@ def estimate_energy(profile: Profile) -> EnergyEstimate:
         if months is None:
             flags.add("postpartum_unknown")
             months = 0.0
-        table = lactation_costs()
-        lrow = table[(table["months_min"] <= months) & (months < table["months_below"])].iloc[0]
+        lrow = _first("lactation_costs", "months_min", "months_below", months)
         lactation_kcal = float(lrow["milk_kcal_per_day"] - lrow["mobilized_kcal_per_day"])
         sources.append(str(lrow["source"]))
         equation += f" + lactation ({months:g} months postpartum)"

@@ -39,15 +39,18 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nutriplan.errors import FoodTableError, InputError, Problem, UnknownFoodError
 from nutriplan.full_tier import load_flags
-from nutriplan.models.food import Food
 from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys
 from nutriplan.resources import data_path
 from nutriplan.textfile import read_user_text
+
+if TYPE_CHECKING:  # the pydantic model is imported by row_to_food: search and top never need it
+    from nutriplan.models.food import Food
 
 BUNDLED_SOURCES = {"curated": "curated_foods.csv", "full": "sr24/foods_full.csv.gz"}
 PER_BASES = ("100g", "serving", "100kcal")
@@ -385,6 +388,8 @@ def food_records(table: pd.DataFrame, extra: list[str] | None = None) -> list[di
 
 def row_to_food(food_id: str, row: pd.Series) -> Food:
     """Return the ``Food`` model of one table row (NaN/NA become ``None``, tuples lists)."""
+    from nutriplan.models.food import Food
+
     data: dict[str, object] = {"food_id": food_id}
     for column, value in row.items():
         if not str(column).startswith(("slot_", "tag_", "allergen_")):

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from nutriplan.resources import bundled_csv_rows, data_path
 
-from nutriplan.resources import data_path
+if TYPE_CHECKING:  # nutrient_table imports pandas when called; the other functions never do
+    import pandas as pd
 
 #: International Units of vitamin D per microgram (IOM 2011 DRI report: 1 mcg = 40 IU).
 VITAMIN_D_IU_PER_MCG = 40.0
@@ -22,15 +24,29 @@ def nutrient_table() -> pd.DataFrame:
     ``sr24_name``, ``sr_nutrient_number``, ``fdc_nutrient_name``, ``group`` = ``energy_macros`` /
     ``vitamins`` / ``minerals`` / ``other`` and ``in_food_table`` = a column of the food tables;
     ``folic_acid_mcg`` and ``added_sugars_tsp_eq`` are not: see ``food_data/SOURCES.md``)."""
+    import pandas as pd
+
     table = pd.read_csv(data_path("nutrients.csv"), dtype={"sr_nutrient_number": str})
     table["in_food_table"] = table["in_food_table"].astype(str).str.lower() == "true"
     return table.set_index("key")
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> dict[str, dict[str, str]]:
+    """Return key -> the glossary row as text cells (read with the csv module, no pandas)."""
+    header, rows = bundled_csv_rows("nutrients.csv")
+    return {record["key"]: record for record in (dict(zip(header, row)) for row in rows)}
+
+
 def nutrient_keys() -> list[str]:
     """Return the nutrient column names of a food table, in glossary order (per 100 g of food)."""
-    table = nutrient_table()
-    return list(table.index[table["in_food_table"]])
+    return [key for key, row in _glossary().items() if row["in_food_table"].strip().lower() == "true"]
+
+
+def nutrient_labels() -> dict[str, str]:
+    """Return nutrient key -> its label for display (``"vitamin_d_iu"`` -> ``"Vitamin D"``), for
+    every key of the glossary, in glossary order (the ``label`` column of ``nutrient_table``)."""
+    return {key: row["label"] for key, row in _glossary().items()}
 
 
 #: Display groups of the glossary's ``group`` column, in output order, with their headings.
@@ -41,10 +57,10 @@ NUTRIENT_GROUPS = {"energy_macros": "Energy and macronutrients", "vitamins": "Vi
 def group_of(key: str) -> str:
     """Return the display group of nutrient ``key`` (a key of ``NUTRIENT_GROUPS``); keys outside
     the glossary (``vitamin_d_mcg``) follow their base nutrient, else ``"other"``."""
-    table = nutrient_table()
+    glossary = _glossary()
     if key == "vitamin_d_mcg":
         key = "vitamin_d_iu"
-    return str(table.at[key, "group"]) if key in table.index else "other"
+    return glossary[key]["group"] if key in glossary else "other"
 
 
 def group_keys(keys) -> dict[str, list[str]]:
@@ -58,12 +74,12 @@ def group_keys(keys) -> dict[str, list[str]]:
 
 def unit_of(key: str) -> str:
     """Return the unit of nutrient ``key`` (``"IU"``, ``"mg"``, ``"g"``, ``"kcal"``)."""
-    table = nutrient_table()
-    if key in table.index:
-        return str(table.at[key, "unit"])
+    glossary = _glossary()
+    if key in glossary:
+        return glossary[key]["unit"]
     if key == "vitamin_d_mcg":
         return "mcg"
-    raise KeyError(f"unknown nutrient {key!r}; known: {', '.join(table.index)}")
+    raise KeyError(f"unknown nutrient {key!r}; known: {', '.join(glossary)}")
 
 
 def vitamin_d_iu_to_mcg(iu: float) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from nutriplan.dri import read_table
+from nutriplan.dri import table_rows
 from nutriplan.errors import ProfileError
 from nutriplan.models.supplement import (
     ALL_SUPPLEMENT_NUTRIENTS,
@@ -20,8 +20,8 @@ _COLUMNS = ["id", "name", "form", "unit", *ALL_SUPPLEMENT_NUTRIENTS, "source"]
 
 @lru_cache(maxsize=4)
 def _catalogue(path: str | None) -> tuple[Supplement, ...]:
-    table = read_table("supplements.csv", _COLUMNS, path=path)
-    return tuple(Supplement(**{key: row[key] for key in _COLUMNS}) for _, row in table.iterrows())
+    rows = table_rows("supplements.csv", _COLUMNS, path=path)
+    return tuple(Supplement(**{key: row[key] for key in _COLUMNS}) for row in rows)
 
 
 def load_supplements(path: str | Path | None = None) -> list[Supplement]:

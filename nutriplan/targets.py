@@ -19,13 +19,10 @@ from nutriplan.clinical import (
 from nutriplan.dri import (
     MICRONUTRIENT_TABLES,
     NUTRIENT_TABLES,
-    added_sugars_table,
-    dri_table,
-    energy_share_table,
-    fiber_table,
+    dri_rows,
     minimum_rules,
-    protein_table,
-    select_row,
+    named_rows,
+    select_record,
 )
 from nutriplan.energy import estimate_energy
 from nutriplan.errors import InputError
@@ -45,8 +42,8 @@ def _number(value) -> float | None:
 
 
 def _dri_target(key: str, profile: Profile) -> NutrientTarget:
-    row = select_row(dri_table(key), age=profile.age_years, sex=profile.sex,
-                     condition=profile.condition, what=NUTRIENT_TABLES[key])
+    row = select_record(dri_rows(key), age=profile.age_years, sex=profile.sex,
+                        condition=profile.condition, what=NUTRIENT_TABLES[key])
     maximum = _number(row["max_value"])
     return NutrientTarget(
         key=key, min=_number(row["min_value"]), kind=row["min_kind"] or None,
@@ -56,8 +53,8 @@ def _dri_target(key: str, profile: Profile) -> NutrientTarget:
 
 
 def _micronutrient_target(key: str, profile: Profile) -> NutrientTarget:
-    row = select_row(dri_table(key), age=profile.age_years, sex=profile.sex,
-                     condition=profile.condition, what=MICRONUTRIENT_TABLES[key])
+    row = select_record(dri_rows(key), age=profile.age_years, sex=profile.sex,
+                        condition=profile.condition, what=MICRONUTRIENT_TABLES[key])
     maximum = _number(row["max_value"])
     return NutrientTarget(
         key=key, min=_number(row["min_value"]), kind=row["min_kind"] or None,
@@ -68,7 +65,7 @@ def _micronutrient_target(key: str, profile: Profile) -> NutrientTarget:
 
 
 def _added_sugars_target(profile: Profile, energy_kcal: float) -> NutrientTarget:
-    row = select_row(added_sugars_table(), age=profile.age_years, what="dri/added_sugars.csv")
+    row = select_record(named_rows("added_sugars"), age=profile.age_years, what="dri/added_sugars.csv")
     per_tsp_kcal = float(row["kcal_per_g"]) * float(row["g_per_tsp_eq"])
     most = round(float(row["max_pct"]) / 100.0 * energy_kcal / per_tsp_kcal, 1)
     return NutrientTarget(
@@ -80,8 +77,8 @@ def _added_sugars_target(profile: Profile, energy_kcal: float) -> NutrientTarget
 
 
 def _protein_target(profile: Profile, weight_kg: float) -> NutrientTarget:
-    row = select_row(protein_table(), age=profile.age_years, sex=profile.sex,
-                     condition=profile.condition, what="dri/protein.csv")
+    row = select_record(named_rows("protein"), age=profile.age_years, sex=profile.sex,
+                        condition=profile.condition, what="dri/protein.csv")
     basis_weight = profile.prepregnancy_weight_kg or weight_kg
     if profile.weight_kg is None and profile.prepregnancy_weight_kg is None:
         grams, note = float(row["g_per_day"]), "g/day at the DRI reference body weight"
@@ -93,14 +90,14 @@ def _protein_target(profile: Profile, weight_kg: float) -> NutrientTarget:
 
 
 def _energy_shares(profile: Profile) -> dict[str, EnergyShare]:
-    table = energy_share_table()
-    rows = table[(table["age_min"] <= profile.age_years) & (profile.age_years < table["age_max"])]
+    age = profile.age_years
+    rows = [row for row in named_rows("energy_shares") if row["age_min"] <= age < row["age_max"]]
     return {
         row["nutrient"]: EnergyShare(
             key=row["nutrient"], kcal_per_g=float(row["kcal_per_g"]),
             min_pct=float(row["min_pct"]) / 100.0, max_pct=float(row["max_pct"]) / 100.0,
             kind=row["kind"], source=row["source"])
-        for _, row in rows.iterrows()
+        for row in rows
     }
 
 
@@ -155,7 +152,7 @@ def targets_for(profile: Profile, *, energy_window: float = 0.10,
             note=f"{energy.equation}; window +-{energy_window:.0%}"),
     }
     nutrients["protein_g"] = _protein_target(profile, energy.weight_kg)
-    fibre = select_row(fiber_table(), age=profile.age_years, what="dri/fiber.csv")
+    fibre = select_record(named_rows("fiber"), age=profile.age_years, what="dri/fiber.csv")
     nutrients["fiber_g"] = NutrientTarget(
         key="fiber_g", min=round(float(fibre["g_per_1000_kcal"]) * energy_value / 1000.0, 1),
         kind=fibre["kind"], unit=unit_of("fiber_g"), source=fibre["source"],

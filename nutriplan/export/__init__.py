@@ -6,13 +6,10 @@
 ``intake_report_to_html`` (one self-contained HTML file each: inline CSS and SVG, no network).
 """
 
-from nutriplan.export.common import clip_text, format_amount
+from nutriplan.formatting import PLAN_FORMATS, clip_text, format_amount  # noqa: F401 (re-exported)
 from nutriplan.export.data import plan_to_csv, plan_to_dataframe, plan_to_dict, plan_to_json
 from nutriplan.export.html_report import intake_report_to_html, plan_to_html
 from nutriplan.export.text import plan_to_markdown, plan_to_table
-
-#: Formats ``render_plan`` writes.
-PLAN_FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 def render_plan(plan, fmt: str) -> str:

@@ -5,27 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nutriplan.formatting import clip_text, format_amount  # noqa: F401 (the renderers' formatting)
 from nutriplan.models.plan import DayPlan, MealPlan, PlanItem
 from nutriplan.nutrients import nutrient_table
 
 #: The nutrients the reports chart and tabulate per day (the issue's list), in display order.
 KEY_NUTRIENTS = ["vitamin_d_iu", "calcium_mg", "magnesium_mg", "energy_kcal", "protein_g",
                  "sodium_mg", "potassium_mg"]
-
-
-def format_amount(value: float | None) -> str:
-    """Return an amount for display: ``-`` when missing, thousands separated and whole from 100
-    up (``1,366``), otherwise up to one decimal with trailing zeros dropped (``25.9``, ``46``)."""
-    if value is None:
-        return "-"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def clip_text(text: str, width: int) -> str:
-    """Return ``text`` cut to at most ``width`` characters, an ellipsis marking a cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def servings_text(servings: float) -> str:

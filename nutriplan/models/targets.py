@@ -4,13 +4,24 @@ notes a plan must carry. Built by ``nutriplan.targets_for``."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from nutriplan.models.profile import Profile
+
+if TYPE_CHECKING:  # to_dataframe imports pandas when called; the rest of the model never needs it
+    import pandas as pd
+
+#: The columns of ``Targets.to_dataframe`` and ``Targets.to_csv``, in order.
+TARGET_COLUMNS = ("key", "basis", "min", "max", "unit", "kind", "max_kind", "max_scope", "max_form",
+                  "dri_basis", "planned", "minimum_rule", "value", "life_stage", "source", "max_source",
+                  "note")
+#: The columns holding amounts (float64 in the DataFrame; empty in the CSV where missing).
+_AMOUNT_COLUMNS = ("min", "max", "value")
 
 
 class NutrientTarget(BaseModel):
@@ -146,10 +157,9 @@ class Targets(BaseModel):
         """Return ``to_json_dict()`` as a JSON string."""
         return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
 
-    def to_dataframe(self, include_shares: bool = True) -> pd.DataFrame:
-        """Return one row per nutrient target (``basis`` = ``"amount"``, amounts per day in
-        ``unit``) followed, with ``include_shares``, by one row per energy share (``basis`` =
-        ``"energy_share"``, ``min``/``max`` as fractions of the day's energy)."""
+    def table_rows(self, include_shares: bool = True) -> list[dict]:
+        """Return the rows of ``to_dataframe`` as dicts keyed by ``TARGET_COLUMNS`` (amounts as
+        floats, None where missing), built without pandas."""
         rows = [
             {
                 "key": t.key, "basis": "amount", "min": t.min, "max": t.max, "unit": t.unit,
@@ -173,10 +183,31 @@ class Targets(BaseModel):
                 }
                 for s in self.energy_shares.values()
             ]
-        columns = ["key", "basis", "min", "max", "unit", "kind", "max_kind", "max_scope", "max_form",
-                   "dri_basis", "planned", "minimum_rule", "value", "life_stage", "source",
-                   "max_source", "note"]
-        frame = pd.DataFrame(rows, columns=columns)
-        for column in ("min", "max", "value"):
+        for row in rows:
+            for column in _AMOUNT_COLUMNS:
+                if row[column] is not None:
+                    row[column] = float(row[column])
+        return rows
+
+    def to_dataframe(self, include_shares: bool = True) -> pd.DataFrame:
+        """Return one row per nutrient target (``basis`` = ``"amount"``, amounts per day in
+        ``unit``) followed, with ``include_shares``, by one row per energy share (``basis`` =
+        ``"energy_share"``, ``min``/``max`` as fractions of the day's energy)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.table_rows(include_shares), columns=list(TARGET_COLUMNS))
+        for column in _AMOUNT_COLUMNS:
             frame[column] = frame[column].astype("float64")
         return frame
+
+    def to_csv(self, include_shares: bool = True) -> str:
+        """Return ``to_dataframe(include_shares)`` as CSV text, the same text as its
+        ``to_csv(index=False)`` (a header line, missing values empty, amounts like ``1000.0``),
+        written with the csv module (no pandas)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(TARGET_COLUMNS)
+        for row in self.table_rows(include_shares):
+            writer.writerow(["" if row[c] is None else repr(row[c]) if isinstance(row[c], float) else row[c]
+                             for c in TARGET_COLUMNS])
+        return buffer.getvalue()
