@@ -48,8 +48,11 @@ def _measure_grams(measures: pd.DataFrame, food_id: str, unit: str) -> tuple[flo
         return None
     if unit == "cup":
         plain = hits[hits["measure"].str.fullmatch(r"cups?")]
-        unpacked = hits[~hits["measure"].str.contains("packed") | hits["measure"].str.contains("not packed")]
-        hits = plain if not plain.empty else (unpacked if not unpacked.empty else hits)
+        pieces = hits[~hits["measure"].str.contains("mashed|pureed|puree|packed") |
+                      hits["measure"].str.contains("not packed")]
+        chopped = pieces[pieces["measure"].str.contains("chopped")]
+        cut = pieces[pieces["measure"].str.contains("sliced|slices|pieces|cubes|diced|sections|halves")]
+        hits = next(h for h in (plain, chopped, cut, pieces, hits) if not h.empty)
     row = hits.sort_values("seq").iloc[0]
     grams = float(row["grams"]) / float(row["amount"])
     return grams, f"{row['amount']:g} {row['measure']} = {row['grams']:g} g"
