@@ -52,17 +52,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from nutriplan.errors import InputError, UnknownFoodError
+from nutriplan.food_patterns_full import GROUP_COLUMNS, full_tier_equivalents
 from nutriplan.resources import data_path
 
-GROUP_COLUMNS: tuple[str, ...] = (
-    "fruit_cup_eq", "veg_dark_green_cup_eq", "veg_red_orange_cup_eq", "veg_legumes_cup_eq",
-    "veg_starchy_cup_eq", "veg_other_cup_eq", "grains_whole_oz_eq", "grains_refined_oz_eq",
-    "dairy_cup_eq", "protein_seafood_oz_eq", "protein_meat_oz_eq", "protein_poultry_oz_eq",
-    "protein_eggs_oz_eq", "protein_nuts_seeds_soy_oz_eq", "protein_legumes_oz_eq", "oils_g",
-    "added_sugars_tsp_eq",
-)
-"""The equivalents columns (per 100 g of food): units are in the names (cup-eq, oz-eq, g, tsp-eq)."""
 
+# GROUP_COLUMNS (imported): the equivalents columns per 100 g of food, units in the names
+# (cup-eq, oz-eq, g of oils, tsp-eq of added sugars).
 VEGETABLE_COLUMNS = ("veg_dark_green_cup_eq", "veg_red_orange_cup_eq", "veg_legumes_cup_eq",
                      "veg_starchy_cup_eq", "veg_other_cup_eq")
 PATTERN_GROUPS: dict[str, tuple[str, ...]] = {
@@ -120,8 +115,6 @@ def _equivalents(tier: str) -> pd.DataFrame:
     table = pd.read_csv(data_path("patterns/equivalents.csv"), dtype={"food_id": str, "rule": str, "source": str})
     table = table.set_index("food_id")
     if tier == "full":
-        from nutriplan.food_patterns_full import full_tier_equivalents  # local: only the full tier needs it
-
         table = full_tier_equivalents(table)
     return table
 
