@@ -76,6 +76,13 @@ class DayInputs:
     tag_servings: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     supplements: pd.DataFrame | None = None  # columns supplement_id, name, cost, max_units, nutrients
     fixed_supplement_totals: dict[str, float] = field(default_factory=dict)
+    #: meal templates (``nutriplan.planning.templates.load_templates``); None: no template rows.
+    #: With templates, ``pairs`` has a ``kind`` column and each slot follows exactly one template.
+    templates: pd.DataFrame | None = None
+    pairing: tuple = ()  # PairingRule rows: a kind only in a meal that holds one of its needs
+    kind_limits: dict[str, int] = field(default_factory=dict)  # kind -> most items a day
+    #: food-group rows: name -> (per-serving column of ``pairs``, lo, hi, soft target or None)
+    group_rows: dict[str, tuple[str, float | None, float | None, float | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,8 +100,11 @@ class DayResult:
     constraints: int
 
 
-PORTION_STEP_COST = 0.05  # each portion step costs a little: moderate portions unless needed
-ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% away from the energy target
+PORTION_STEP_COST = 0.01  # each portion step costs a little: no needless bulk
+PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typical_steps``) costs more
+ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
+ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
+GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
 
@@ -211,6 +221,23 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         if len(rows) > 1:
             prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
 
+    if inputs.templates is not None:
+        _template_rows(prob, inputs, y, d)
+    for name, (column, lo, hi, soft) in inputs.group_rows.items():
+        amount = _expr(n, pairs[column].to_numpy(float) * step)
+        if lo is not None and lo > 0:
+            add_row(f"group_min_{name}_day{d}", amount, ">=", lo, lo)
+        if hi is not None:
+            add_row(f"group_max_{name}_day{d}", amount, "<=", hi, max(hi, 1e-3))
+        if soft is not None and soft > 0:
+            short = prob.add_variable(f"group_short_{name}_day{d}", 0)
+            prob += amount + short >= soft, f"group_soft_{name}_day{d}"
+            objective_terms.append(short * (GROUP_SHORTFALL_WEIGHT / soft))
+
+    locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
+    for i in np.flatnonzero(locked > 0):  # fixed items (a dietitian's locked choices)
+        prob += n[i] >= int(locked[i]), f"locked_{labels[i]}"
+
     for tag, (lo, hi) in inputs.tag_servings.items():
         servings = _expr(n, pairs[f"tag_{tag}"].to_numpy(float) * step)
         if lo is not None and lo > 0:
@@ -218,16 +245,70 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         if hi is not None:
             prob += servings <= hi, f"week_max_{tag}_day{d}"
 
-    deviation = prob.add_variable(f"energy_deviation_day{d}", 0)
-    prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
-    prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
+    over = prob.add_variable(f"energy_over_day{d}", 0)
+    under = prob.add_variable(f"energy_under_day{d}", 0)
+    prob += over >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
+    prob += under >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
     objective = _expr(y, pairs["cost"].to_numpy(float))
     objective += _expr(n, np.full(len(n), PORTION_STEP_COST))
-    objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+    if "typical_steps" in pairs.columns:  # portions near one typical serving for this person
+        typical = pairs["typical_steps"].to_numpy(int)
+        for i in np.flatnonzero(max_steps > typical):
+            excess = prob.add_variable(f"excess_{labels[i]}", 0)
+            prob += excess >= n[i] - float(typical[i]) * y[i], f"excess_{labels[i]}"
+            objective += PORTION_EXCESS_COST * excess
+    objective += over * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+    objective += under * (ENERGY_SHORTFALL_WEIGHT / inputs.energy_target_kcal)
     if u:
         objective += _expr(u, supp["cost"].to_numpy(float))
     prob.setObjective(objective + pulp.lpSum(objective_terms))
     return DayModel(prob, n, y, u, scales)
+
+
+def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> None:
+    """Each slot follows exactly one template (binary ``t_<slot>_<template>``): every item's kind
+    belongs to the chosen template, each of its components holds min-max items; pairing rules
+    within each meal; kind limits over the day."""
+    pairs = inputs.pairs
+    slot_of = pairs["slot"].to_numpy()
+    kind_of = pairs["kind"].to_numpy()
+    for slot in dict.fromkeys(slot_of):
+        in_slot = np.flatnonzero(slot_of == slot)
+        part = inputs.templates[inputs.templates["slot"] == slot]
+        if part.empty:
+            continue
+        names = list(dict.fromkeys(part["template"]))
+        z = {name: prob.add_variable(f"t_{slot}_{name}_day{d}", 0, 1, cat=pulp.LpBinary) for name in names}
+        prob += pulp.lpSum(z.values()) == 1, f"one_template_{slot}_day{d}"
+        kinds_of = {name: {k for ks in part.loc[part["template"] == name, "kinds"] for k in ks} for name in names}
+        for i in in_slot:
+            allowed = [z[name] for name in names if kind_of[i] in kinds_of[name]]
+            prob += y[i] <= pulp.lpSum(allowed), f"in_template_{i}_{slot}_day{d}"
+        comps = list(part.itertuples())
+        for row in comps:
+            members = [y[i] for i in in_slot if kind_of[i] in row.kinds]
+            name = f"{slot}_{row.template}_{row.component}_day{d}"
+            if row.min_items > 0:
+                prob += pulp.lpSum(members) >= row.min_items * z[row.template], f"comp_min_{name}"
+            # at most max_items under this template, and at most what each other template allows
+            # for these kinds (tight: exactly one template is chosen)
+            caps = {other: min(len(members), sum(c.max_items for c in comps
+                                                 if c.template == other and set(c.kinds) & set(row.kinds)))
+                    for other in names}
+            if members and any(cap < len(members) for cap in caps.values()):
+                prob += (pulp.lpSum(members) <= pulp.lpSum(cap * z[other] for other, cap in caps.items()),
+                         f"comp_max_{name}")
+        for rule in inputs.pairing:
+            needers = [i for i in in_slot if kind_of[i] == rule.kind]
+            if not needers:
+                continue
+            needs = pulp.lpSum(y[j] for j in in_slot if kind_of[j] in rule.needs)
+            for i in needers:
+                prob += y[i] <= needs, f"pair_{rule.rule}_{i}_day{d}"
+    for kind, most in inputs.kind_limits.items():
+        members = [y[i] for i in np.flatnonzero(kind_of == kind)]
+        if len(members) > most:
+            prob += pulp.lpSum(members) <= most, f"kind_max_{kind}_day{d}"
 
 
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
@@ -235,7 +316,7 @@ def build_day_model(inputs: DayInputs) -> DayModel:
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
 KERNEL_SCHEDULE = (1, 3, None)
-KERNEL_ACCEPT_GAP = 0.15
+KERNEL_ACCEPT_GAP = 0.5  # templates weaken the whole day's LP bound: 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 
@@ -265,6 +346,8 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         return _empty(inputs, "infeasible", lp_seconds, prob.numVariables(), prob.numConstraints())
     pairs = inputs.pairs
     used = np.array([(a.value() or 0.0) > 1e-6 or (b.value() or 0.0) > 1e-6 for a, b in zip(n, y)])
+    if "locked_steps" in pairs.columns:
+        used |= pairs["locked_steps"].to_numpy(int) > 0
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
     group = pairs["slot"] + "/" + pairs["role"]
     rank = score.groupby(group).rank(method="first")
