@@ -148,3 +148,18 @@ from nutriplan.batch import plan_batch, read_clients  # noqa: E402
 from nutriplan.models.batch import BATCH_FORMATS, BatchRow, BatchSummary  # noqa: E402
 
 __all__ += ["BATCH_FORMATS", "BatchRow", "BatchSummary", "plan_batch", "read_clients"]
+
+# --- food patterns (issue 8): equivalents and dietary patterns ---
+from nutriplan.food_patterns import (  # noqa: E402
+    PATTERN_NAMES,
+    Pattern,
+    group_amounts,
+    load_equivalents,
+    load_patterns,
+    pattern_adherence,
+    pattern_for,
+    seafood_limits,
+)
+
+__all__ += ["PATTERN_NAMES", "Pattern", "group_amounts", "load_equivalents", "load_patterns",
+            "pattern_adherence", "pattern_for", "seafood_limits"]
