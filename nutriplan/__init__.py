@@ -156,10 +156,11 @@ from nutriplan.food_patterns import (  # noqa: E402
     group_amounts,
     load_equivalents,
     load_patterns,
+    load_seafood,
     pattern_adherence,
     pattern_for,
     seafood_limits,
 )
 
 __all__ += ["PATTERN_NAMES", "Pattern", "group_amounts", "load_equivalents", "load_patterns",
-            "pattern_adherence", "pattern_for", "seafood_limits"]
+            "load_seafood", "pattern_adherence", "pattern_for", "seafood_limits"]

@@ -13,8 +13,9 @@ What is here
     the Healthy U.S.-Style, Healthy Vegetarian and Healthy Mediterranean-Style patterns of the
     Dietary Guidelines for Americans 2020-2025 (Appendix 3) at every calorie level 1,000-3,200, and
     the level nearest an energy target as a ``Pattern`` (daily and weekly amounts per group).
-``seafood_limits(age_years, pregnant, lactating)``
-    the FDA/EPA advice about eating fish (2021): ounces per serving and ounces per week.
+``seafood_limits(age_years, pregnant, lactating)`` / ``load_seafood()``
+    the FDA/EPA advice about eating fish (2021): ounces per serving and ounces per week; each
+    curated seafood's FDA/EPA category, omega-3 class and pregnancy food-safety flags.
 ``pattern_adherence(items_by_day, pattern)``
     amount vs pattern per group and subgroup, per day and for the whole plan.
 
@@ -248,6 +249,27 @@ def seafood_limits(age_years: float, pregnant: bool = False, lactating: bool = F
     row = rows.iloc[0]
     serving = float(row["serving_oz"])
     return (serving, serving * float(row["servings_per_week_min"]), serving * float(row["servings_per_week_max"]))
+
+
+@lru_cache(maxsize=1)
+def _seafood() -> pd.DataFrame:
+    table = pd.read_csv(data_path("patterns/seafood.csv"), dtype=str, keep_default_na=False).set_index("food_id")
+    for column in ("smoked_refrigerated", "raw"):
+        table[column] = table[column] == "true"
+    for column in ("omega3", "fda_category"):
+        table[column] = table[column].replace("", pd.NA)
+    return table
+
+
+def load_seafood() -> pd.DataFrame:
+    """Return the seafood safety and quality table, indexed by ``food_id`` (every curated seafood).
+
+    Columns: ``fda_species``; ``omega3`` (``high`` | ``low`` | NA unknown: whether the Dietary
+    Guidelines name the species among seafood higher in EPA and DHA); ``fda_category`` (``best`` |
+    ``good`` | ``avoid`` | NA when the FDA/EPA chart does not list the species); ``smoked_refrigerated``
+    and ``raw`` (bool: foods to avoid in pregnancy per FDA food-safety advice); ``note``; ``source``.
+    """
+    return _seafood().copy()
 
 
 def _legume_split(amounts: pd.Series, pattern: Pattern, days: float) -> tuple[float, float]:

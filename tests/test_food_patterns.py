@@ -265,6 +265,14 @@ def test_seafood_limits_need_age_one():
         fp.seafood_limits(0.5)
 
 
+def test_load_seafood_flags():
+    seafood = fp.load_seafood()
+    assert seafood.at["15077", "smoked_refrigerated"] and not seafood.at["15086", "smoked_refrigerated"]
+    assert seafood.at["15041", "raw"] and seafood["raw"].sum() == 1
+    assert seafood.at["15126", "fda_category"] == "good" and seafood.at["15086", "omega3"] == "high"
+    assert pd.isna(seafood.at["15048", "fda_category"])
+
+
 def test_every_curated_seafood_is_classified():
     table = fp.load_equivalents()
     seafood = pd.read_csv(data_path("patterns/seafood.csv"), dtype=str, keep_default_na=False)
