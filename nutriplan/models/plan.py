@@ -111,6 +111,10 @@ class Adherence(BaseModel):
     days: dict[int, list[GroupAmount]] = Field(default_factory=dict)
     week: list[GroupAmount] = Field(default_factory=list)
     meals: dict[str, str] = Field(default_factory=dict, description="'day/slot' -> template followed")
+    relaxed_days: list[int] = Field(default_factory=list,
+                                    description="days whose pattern minimums gave way to a nutrient rule")
+    seafood_oz_week: tuple[float, float] | None = Field(
+        default=None, description="FDA/EPA advice for this person: least and most ounces of seafood a week")
 
 
 class PlanItem(BaseModel):

@@ -104,6 +104,7 @@ PORTION_STEP_COST = 0.01  # each portion step costs a little: no needless bulk
 PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typical_steps``) costs more
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
 ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
+GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
@@ -225,10 +226,10 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         _template_rows(prob, inputs, y, d)
     for name, (column, lo, hi, soft) in inputs.group_rows.items():
         amount = _expr(n, pairs[column].to_numpy(float) * step)
-        if lo is not None and lo > 0:
-            add_row(f"group_min_{name}_day{d}", amount, ">=", lo, lo)
+        if lo is not None:
+            add_row(f"group_min_{name}_day{d}", amount, ">=", lo + GROUP_MARGIN * max(abs(lo), 1.0), max(abs(lo), 1e-3))
         if hi is not None:
-            add_row(f"group_max_{name}_day{d}", amount, "<=", hi, max(hi, 1e-3))
+            add_row(f"group_max_{name}_day{d}", amount, "<=", max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0), max(hi, 1e-3))
         if soft is not None and soft > 0:
             short = prob.add_variable(f"group_short_{name}_day{d}", 0)
             prob += amount + short >= soft, f"group_soft_{name}_day{d}"
@@ -265,6 +266,11 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     return DayModel(prob, n, y, u, scales)
 
 
+def _le(prob: pulp.LpProblem, terms: list, rhs: float, name: str) -> None:
+    """Add ``sum(coef * var for var, coef in terms) <= rhs`` in one call (no expression arithmetic)."""
+    prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, name, rhs))
+
+
 def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> None:
     """Each slot follows exactly one template (binary ``t_<slot>_<template>``): every item's kind
     belongs to the chosen template, each of its components holds min-max items; pairing rules
@@ -277,45 +283,53 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
         part = inputs.templates[inputs.templates["slot"] == slot]
         if part.empty:
             continue
-        names = list(dict.fromkeys(part["template"]))
-        z = {name: prob.add_variable(f"t_{slot}_{name}_day{d}", 0, 1, cat=pulp.LpBinary) for name in names}
-        prob += pulp.lpSum(z.values()) == 1, f"one_template_{slot}_day{d}"
-        kinds_of = {name: {k for ks in part.loc[part["template"] == name, "kinds"] for k in ks} for name in names}
-        for i in in_slot:
-            allowed = [z[name] for name in names if kind_of[i] in kinds_of[name]]
-            prob += y[i] <= pulp.lpSum(allowed), f"in_template_{i}_{slot}_day{d}"
         comps = list(part.itertuples())
+        names = list(dict.fromkeys(c.template for c in comps))
+        z = {name: prob.add_variable(f"t_{slot}_{name}_day{d}", 0, 1, cat=pulp.LpBinary) for name in names}
+        prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in z.values()]),
+                                             pulp.LpConstraintEQ, f"one_template_{slot}_day{d}", 1.0))
+        kinds_of = {name: set() for name in names}
+        for c in comps:
+            kinds_of[c.template].update(c.kinds)
+        by_kind: dict[str, list[int]] = {}
+        for i in in_slot:
+            by_kind.setdefault(kind_of[i], []).append(int(i))
+        for kind, members in by_kind.items():
+            allowed = [(z[name], -1.0) for name in names if kind in kinds_of[name]]
+            for i in members:
+                _le(prob, [(y[i], 1.0), *allowed], 0.0, f"in_template_{i}_{slot}_day{d}")
         for row in comps:
-            members = [y[i] for i in in_slot if kind_of[i] in row.kinds]
+            members = [y[i] for k in row.kinds for i in by_kind.get(k, [])]
             name = f"{slot}_{row.template}_{row.component}_day{d}"
             if row.min_items > 0:
-                prob += pulp.lpSum(members) >= row.min_items * z[row.template], f"comp_min_{name}"
+                _le(prob, [(v, -1.0) for v in members] + [(z[row.template], float(row.min_items))], 0.0,
+                    f"comp_min_{name}")
             # at most max_items under this template, and at most what each other template allows
             # for these kinds (tight: exactly one template is chosen)
             caps = {other: min(len(members), sum(c.max_items for c in comps
                                                  if c.template == other and set(c.kinds) & set(row.kinds)))
                     for other in names}
             if members and any(cap < len(members) for cap in caps.values()):
-                prob += (pulp.lpSum(members) <= pulp.lpSum(cap * z[other] for other, cap in caps.items()),
-                         f"comp_max_{name}")
+                _le(prob, [(v, 1.0) for v in members] + [(z[o], -float(cap)) for o, cap in caps.items() if cap],
+                    0.0, f"comp_max_{name}")
         for rule in inputs.pairing:
-            needers = [i for i in in_slot if kind_of[i] == rule.kind]
+            needers = by_kind.get(rule.kind, [])
             if not needers:
                 continue
-            needs = pulp.lpSum(y[j] for j in in_slot if kind_of[j] in rule.needs)
+            needs = [(y[j], -1.0) for k in rule.needs for j in by_kind.get(k, [])]
             for i in needers:
-                prob += y[i] <= needs, f"pair_{rule.rule}_{i}_day{d}"
+                _le(prob, [(y[i], 1.0), *needs], 0.0, f"pair_{rule.rule}_{i}_day{d}")
     for kind, most in inputs.kind_limits.items():
-        members = [y[i] for i in np.flatnonzero(kind_of == kind)]
+        members = [(y[i], 1.0) for i in np.flatnonzero(kind_of == kind)]
         if len(members) > most:
-            prob += pulp.lpSum(members) <= most, f"kind_max_{kind}_day{d}"
+            _le(prob, members, float(most), f"kind_max_{kind}_day{d}")
 
 
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
-KERNEL_SCHEDULE = (1, 3, None)
+KERNEL_SCHEDULE = (("role", 1), ("kind", 1), ("kind", 3), None)  # (grouping column, pairs kept per group)
 KERNEL_ACCEPT_GAP = 0.5  # templates weaken the whole day's LP bound: 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
@@ -349,13 +363,15 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     if "locked_steps" in pairs.columns:
         used |= pairs["locked_steps"].to_numpy(int) > 0
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
-    group = pairs["slot"] + "/" + pairs["role"]
-    rank = score.groupby(group).rank(method="first")
+    ranks = {column: score.groupby(pairs["slot"] + "/" + pairs[column]).rank(method="first").to_numpy()
+             for column in ("role", "kind") if column in pairs.columns}
     best = None
     for per_group in KERNEL_SCHEDULE:
         if per_group is None and best is not None:
             break  # the whole day only when no kernel has a solution
-        keep = used | (rank.to_numpy() <= per_group) if per_group else np.ones(len(pairs), bool)
+        if per_group is not None and per_group[0] not in ranks:
+            continue
+        keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
         result = _solve(DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]}), solver)
         if result.status not in ("optimal", "time_limit_feasible"):
             continue

@@ -31,6 +31,7 @@ from nutriplan.food_patterns import GROUP_COLUMNS, Pattern, load_equivalents, pa
 PROTEIN_MAX_SHARE = 1.5  # protein foods near the pattern: at most 1.5x its daily amount
 MEAT_MIN_SHARE = 0.5  # omnivores: meats, poultry and eggs at least half the pattern's weekly amount
 MEAT_MAX_SHARE = 1.5  # ... and at most 1.5x it
+DAIRY_MAX_SHARE = 1.5  # dairy near the pattern: at most 1.5x its daily amount (no 6 cups of milk)
 LEGUME_MAX_SHARE = 2.0  # U.S.-Style and Mediterranean: beans, peas, lentils at most 2x the weekly amount
 #: Groups whose amounts are capped: a food with an unknown amount of one of these is left out.
 CAPPED_COLUMNS = ("protein_seafood_oz_eq", "protein_meat_oz_eq", "protein_poultry_oz_eq", "protein_eggs_oz_eq",
@@ -60,6 +61,7 @@ def group_columns(pattern: Pattern) -> dict[str, tuple[str, ...]]:
         "fruit_cup_eq": ("fruit_cup_eq",),
         "vegetables_cup_eq": SUBGROUPS,
         **{s: (s,) for s in SUBGROUPS},
+        "grains_oz_eq": ("grains_whole_oz_eq", "grains_refined_oz_eq"),
         "grains_whole_oz_eq": ("grains_whole_oz_eq",),
         "grains_refined_oz_eq": ("grains_refined_oz_eq",),
         "dairy_cup_eq": ("dairy_cup_eq",),
@@ -131,6 +133,8 @@ class PatternPlan:
                 rows[group] = (f"g_{group}", lo, None, target)
             else:
                 rows[group] = (f"g_{group}", target, None, None)
+        col, lo, _, soft = rows["dairy_cup_eq"]
+        rows["dairy_cup_eq"] = (col, lo, DAIRY_MAX_SHARE * daily["dairy_cup_eq"], soft)
         for group in SUBGROUPS:
             week = p.weekly[group] * days / 7.0
             lo = due(week) - so_far.get(group, 0.0)
@@ -141,7 +145,7 @@ class PatternPlan:
         rows["protein_oz_eq"] = ("g_protein_oz_eq", None, PROTEIN_MAX_SHARE * daily["protein_oz_eq"],
                                  daily["protein_oz_eq"])
         rows["whole_grains"] = ("g_whole_minus_refined", -so_far.get("whole_minus_refined", 0.0), None, None)
-        rows["grains_whole_oz_eq"] = ("g_grains_whole_oz_eq", None, None, daily["grains_whole_oz_eq"])
+        rows["grains_oz_eq"] = ("g_grains_oz_eq", None, None, daily["grains_oz_eq"])
         if self.meat_rules:
             week = p.weekly["protein_meat_poultry_eggs_oz_eq"] * days / 7.0
             lo = due(MEAT_MIN_SHARE * week) - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
@@ -214,3 +218,39 @@ def good_choice_ids(foods: pd.DataFrame) -> np.ndarray:
 
     table = pd.read_csv(data_path("patterns/seafood.csv"), dtype={"food_id": str}).set_index("food_id")
     return table.index[table["fda_category"].astype(str).str.lower() == "good"].to_numpy()
+
+
+#: Adherence groups reported, in order (pattern group keys of ``nutriplan.food_patterns``).
+REPORTED_GROUPS = ("fruit_cup_eq", "vegetables_cup_eq", "veg_dark_green_cup_eq", "veg_red_orange_cup_eq",
+                   "veg_legumes_cup_eq", "veg_starchy_cup_eq", "veg_other_cup_eq", "grains_oz_eq",
+                   "grains_whole_oz_eq", "grains_refined_oz_eq", "dairy_cup_eq", "protein_oz_eq",
+                   "protein_meat_poultry_eggs_oz_eq", "protein_seafood_oz_eq", "protein_nuts_seeds_soy_oz_eq",
+                   "oils_g")
+
+
+def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float | None, float | None]:
+    """Return the (low, high) the planner holds ``group`` to over ``period_days`` days (1: a day;
+    the plan's length: the week), None where it sets none."""
+    p = pplan.pattern
+    daily = p.daily.get(group)
+    if daily is None:
+        return None, None
+    week = period_days > 1
+    if group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
+        high = DAIRY_MAX_SHARE * daily * period_days if group == "dairy_cup_eq" else None
+        if pplan.weekly_average and not week:
+            return daily * pplan.floor_share, high
+        return daily * period_days, high
+    if group in SUBGROUPS and week:
+        hi = LEGUME_MAX_SHARE * daily * period_days if group == "veg_legumes_cup_eq" and p.legumes == "vegetables" else None
+        return daily * period_days, hi
+    if group == "protein_oz_eq":
+        return None, PROTEIN_MAX_SHARE * daily * period_days
+    if group == "protein_meat_poultry_eggs_oz_eq" and pplan.meat_rules and week:
+        return MEAT_MIN_SHARE * daily * period_days, MEAT_MAX_SHARE * daily * period_days
+    if group == "protein_seafood_oz_eq" and week:
+        if pplan.seafood_oz_week is None:
+            return None, 0.0
+        least, most = pplan.seafood_oz_week
+        return least * period_days / 7.0, most * period_days / 7.0
+    return None, None

@@ -183,8 +183,9 @@ def matching_templates(templates: pd.DataFrame, slot: str, kinds: list[str]) -> 
     a component and every component's count is within its bounds (a food whose kind several
     components take may count towards any one of them)."""
     found = []
-    for name, part in templates[templates["slot"] == slot].groupby("template", sort=False):
-        if _fits(list(part.itertuples()), list(kinds)):
+    comps = [c for c in templates.itertuples() if c.slot == slot]
+    for name in dict.fromkeys(c.template for c in comps):
+        if _fits([c for c in comps if c.template == name], list(kinds)):
             found.append(str(name))
     return found
 

@@ -127,6 +127,48 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         due = due_by_day(least, options.days)[-1]
         if _under(tag_servings[tag], due):
             problems.append(f"{tag}: {tag_servings[tag]:g} servings, at least {due:g} due")
+    return problems + pattern_problems(plan, foods)
+
+
+def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
+    """Return every food-pattern rule the plan breaks, with amounts recomputed from
+    ``patterns/equivalents.csv`` and the items' grams (legumes counted as vegetables, and towards
+    the protein-foods cap in the vegetarian patterns, as the planner counts them). Minimums are not
+    checked on days the plan lists as relaxed (a nutrient rule came first)."""
+    from nutriplan.planning.pattern_rows import bounds_of, group_columns, plan_pattern
+    from nutriplan.resources import data_path
+
+    if plan.adherence is None:
+        return []
+    pplan = plan_pattern(plan.targets, plan.options)
+    eq = pd.read_csv(data_path("patterns/equivalents.csv"), dtype={"food_id": str}).set_index("food_id")
+    columns = group_columns(pplan.pattern)
+    relaxed = set(plan.adherence.relaxed_days)
+    problems = []
+    week: Counter[str] = Counter()
+    n_days = len(plan.days)
+    for day in plan.days:
+        today: Counter[str] = Counter()
+        for meal in day.meals:
+            for item in meal.items:
+                row = eq.loc[item.food_id]
+                for group, cols in columns.items():
+                    today[group] += sum(0.0 if pd.isna(row[c]) else float(row[c]) for c in cols) * item.grams / 100.0
+        week.update(today)
+        for group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq", "protein_oz_eq"):
+            low, high = bounds_of(group, pplan, 1.0)
+            if low is not None and day.day not in relaxed and _under(today[group], low - 1e-6):
+                problems.append(f"day {day.day}: {group} {today[group]:.2f}, the pattern asks at least {low:.2f}")
+            if high is not None and _over(today[group], high + 1e-6):
+                problems.append(f"day {day.day}: {group} {today[group]:.2f}, at most {high:.2f}")
+    for group in ("veg_legumes_cup_eq", "protein_meat_poultry_eggs_oz_eq", "protein_seafood_oz_eq"):
+        low, high = bounds_of(group, pplan, float(n_days))
+        if low is not None and not relaxed and _under(week[group], low - 1e-6):
+            problems.append(f"week: {group} {week[group]:.2f}, at least {low:.2f}")
+        if high is not None and _over(week[group], high + 1e-6):
+            problems.append(f"week: {group} {week[group]:.2f}, at most {high:.2f}")
+    if _under(week["grains_whole_oz_eq"], week["grains_refined_oz_eq"] - 1e-6):
+        problems.append(f"week: whole grains {week['grains_whole_oz_eq']:.2f} oz-eq, less than half the grains")
     return problems
 
 

@@ -61,6 +61,7 @@ LIMITED_PENALTY = 1.0  # a food in a limit category costs more
 REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
+KIND_REPEAT_PENALTY = 0.15  # per earlier use of the same kind of protein food in the same slot
 SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
 REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
@@ -84,6 +85,7 @@ class WeekState:
     tag_servings: dict[str, float]
     totals: dict[str, float]
     groups: dict[str, float] = None  # food-pattern amounts so far (model groups)
+    kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
 
 
 @dataclass
@@ -329,7 +331,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
         raise InfeasiblePlanError([_conflict_no_fish()])
 
-    state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {})
+    state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
     pairing, kind_limits = pairing_rules(), daily_kind_limits(options.diet)
     for day in range(1, options.days + 1):
@@ -356,7 +358,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         if result.status not in ("optimal", "time_limit_feasible"):
             # the pattern's floors become soft targets for this day (the caps stay): every nutrient
             # rule first, then as much of the pattern as they allow
-            softened = {name: (col, None, hi, soft if soft else lo)
+            softened = {name: (col, None, hi, soft if soft else lo) if name != "whole_grains" else (col, lo, hi, soft)
                         for name, (col, lo, hi, soft) in inputs.group_rows.items()}
             retry = DayInputs(**{**inputs.__dict__, "group_rows": softened})
             retried = solve_day(retry, solver)
@@ -459,6 +461,10 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         + pairs["food_id"].map(_tie_break).to_numpy(float)
         + pairs["seed_cost"].to_numpy(float)
     )
+    if state.kind_uses:
+        uses = [state.kind_uses.get((slot, kind), 0) if role == "protein" else 0
+                for slot, kind, role in zip(pairs["slot"], pairs["kind"], pairs["role"])]
+        pairs["cost"] += KIND_REPEAT_PENALTY * np.array(uses, float)
     return pairs
 
 
@@ -509,6 +515,9 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     for food_id in set(chosen["food_id"]):
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
     state.yesterday = set(chosen["food_id"])
+    if state.kind_uses is not None and "kind" in chosen.columns:
+        for slot, kind in set(zip(chosen["slot"], chosen["kind"])):
+            state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
     dinner_protein = chosen[(chosen["slot"] == "dinner") & (chosen["role"] == "protein")]
     state.yesterday_dinner_protein = set(dinner_protein["food_id"])
     for tag in tags:
