@@ -139,11 +139,13 @@ def _vitamin_d_note(week: SolvedWeek, days: list[DayPlan], foods: pd.DataFrame, 
     if pplan is None or "vitamin_d_iu" not in foods.columns:
         return []
     sources = {"seafood": 0.0, "fortified foods": 0.0, "UV-exposed mushrooms": 0.0, "other foods": 0.0}
-    kinds = food_kinds(foods.loc[sorted({i.food_id for d in days for m in d.meals for i in m.items})]).to_dict()
+    used = foods.loc[sorted({i.food_id for d in days for m in d.meals for i in m.items})]
+    kinds = food_kinds(used).to_dict()
+    rows = used.to_dict("index")
     for d in days:
         for m in d.meals:
             for i in m.items:
-                row = foods.loc[i.food_id]
+                row = rows[i.food_id]
                 amount = float(row["vitamin_d_iu"]) * i.grams / 100.0
                 tags = row.get("tags")
                 tags = list(tags) if isinstance(tags, (list, tuple)) else str(tags or "").split(";")

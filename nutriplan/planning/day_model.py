@@ -104,6 +104,7 @@ PORTION_STEP_COST = 0.01  # each portion step costs a little: no needless bulk
 PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typical_steps``) costs more
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
 ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
+SHARE_MARGIN = 1e-3  # slot energy shares hold within this margin of the day's energy (rounding)
 GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
@@ -128,12 +129,22 @@ class DayModel:
     scales: dict[str, float]
 
 
+class DayProblem(pulp.LpProblem):
+    """A PuLP problem whose variables are all created with ``add_variable`` (so registered when
+    made): ``variables()`` returns them without re-scanning every constraint, which PuLP 3.3 does
+    on each call (several per solve; it was a quarter of a week's model-building time)."""
+
+    def variables(self) -> list:
+        """Return the problem's variables (every one registered by ``add_variable``)."""
+        return self._variables
+
+
 def build_day_model(inputs: DayInputs) -> DayModel:
     """Return the model of one day (see the module docstring)."""
     d = inputs.day
     pairs = inputs.pairs
     step = inputs.portion_step
-    prob = pulp.LpProblem(f"mealplan_day{d}", pulp.LpMinimize)
+    prob = DayProblem(f"mealplan_day{d}", pulp.LpMinimize)
     labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
     max_steps = pairs["max_steps"].to_numpy(int)
     min_steps = pairs["min_steps"].to_numpy(int)
@@ -201,9 +212,12 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     for rule in inputs.slot_rules:
         in_slot = (pairs["slot"] == rule.slot).to_numpy()
         slot_energy = _expr(n, np.where(in_slot, kcal, 0.0))
-        add_row(f"slot_energy_min_{rule.slot}_day{d}", slot_energy - rule.energy_min_share * energy,
+        # shares held with a small margin, so the meal's energy from grams rounded to 0.1 g holds too
+        add_row(f"slot_energy_min_{rule.slot}_day{d}",
+                slot_energy - (rule.energy_min_share + SHARE_MARGIN) * energy,
                 ">=", 0.0, rule.energy_min_share * inputs.energy_target_kcal)
-        add_row(f"slot_energy_max_{rule.slot}_day{d}", slot_energy - rule.energy_max_share * energy,
+        add_row(f"slot_energy_max_{rule.slot}_day{d}",
+                slot_energy - (rule.energy_max_share - SHARE_MARGIN) * energy,
                 "<=", 0.0, rule.energy_max_share * inputs.energy_target_kcal)
         items = _expr(y, in_slot.astype(float))
         prob += items >= rule.min_items, f"slot_items_min_{rule.slot}_day{d}"

@@ -5,6 +5,7 @@ properties are checked, not picks)."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
@@ -141,7 +142,8 @@ def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     if plan.adherence is None:
         return []
     pplan = plan_pattern(plan.targets, plan.options)
-    eq = pd.read_csv(data_path("patterns/equivalents.csv"), dtype={"food_id": str}).set_index("food_id")
+    used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
+    eq = _equivalents_file(data_path("patterns/equivalents.csv")).reindex(used).to_dict("index")
     columns = group_columns(pplan.pattern)
     relaxed = set(plan.adherence.relaxed_days)
     problems = []
@@ -151,7 +153,7 @@ def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         today: Counter[str] = Counter()
         for meal in day.meals:
             for item in meal.items:
-                row = eq.loc[item.food_id]
+                row = eq[item.food_id]
                 for group, cols in columns.items():
                     today[group] += sum(0.0 if pd.isna(row[c]) else float(row[c]) for c in cols) * item.grams / 100.0
         week.update(today)
@@ -170,6 +172,11 @@ def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     if _under(week["grains_whole_oz_eq"], week["grains_refined_oz_eq"] - 1e-6):
         problems.append(f"week: whole grains {week['grains_whole_oz_eq']:.2f} oz-eq, less than half the grains")
     return problems
+
+
+@lru_cache(maxsize=2)
+def _equivalents_file(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"food_id": str}).set_index("food_id")
 
 
 def _item_problems(item, food, slot: str, day: int, options, bounds: dict, in_templates: bool) -> list[str]:

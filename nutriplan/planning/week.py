@@ -67,7 +67,7 @@ REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
 SUPPLEMENT_DOSE_WEIGHT = 4.0  # and more the larger its dose (as a share of the UL): smallest first
-SHORTLIST_PER_GROUP = 100  # most (food, slot) pairs per slot and role kept from a big table
+SHORTLIST_PER_GROUP = 8  # most (food, slot) pairs per slot and food kind (curated: 2-26 foods a kind)
 # HiGHS restarts its search after root presolve reductions; on the small, tight day models that
 # cost more than it saved (bench/plan_bench.py, deficient client: 6.3 s with restarts, 3.4 s without).
 DAY_MODEL_HIGHS_OPTIONS = {"mip_allow_restart": False}
