@@ -495,16 +495,33 @@ def _locked_steps(pairs: pd.DataFrame, locked: pd.DataFrame | None, day: int, st
     return steps
 
 
+#: In weekly-average mode, the most a day is assumed to add towards a target that has no upper
+#: limit, as a multiple of the target (for the catch-up of the days before the last).
+CATCH_UP_SHARE = 1.5
+
+
 def _bounds_for_day(bounds: list[Bound], state: WeekState, day: int, options: PlanOptions) -> list[Bound]:
-    if options.minimum_mode != "weekly_average" or day < options.days:
+    """Return the day's bounds. Weekly-average mode: each day's floor rises so that what the week
+    still needs stays reachable on the days left (each of them adding at most its upper limit, or
+    ``CATCH_UP_SHARE`` x the target where there is none); the last day must reach what is left,
+    never above its upper limit (a catch-up is capped at the UL/CDRR)."""
+    if options.minimum_mode != "weekly_average":
         return bounds
-    last = []
+    left = options.days - day
+    out = []
     for bound in bounds:
         if bound.soft_target is not None and bound.lo is not None:
             still_needed = bound.soft_target * options.days - state.totals.get(bound.key, 0.0)
-            bound = Bound(bound.key, max(bound.lo, still_needed), bound.hi, bound.scope, "min", bound.hi_kind, None)
-        last.append(bound)
-    return last
+            per_day = bound.hi if bound.hi is not None and bound.scope == "total" else CATCH_UP_SHARE * bound.soft_target
+            lo = max(bound.lo, still_needed - left * per_day)
+            if bound.hi is not None and bound.scope == "total":
+                lo = min(lo, bound.hi)
+            if left == 0:
+                bound = Bound(bound.key, lo, bound.hi, bound.scope, "min", bound.hi_kind, None)
+            else:
+                bound = Bound(bound.key, lo, bound.hi, bound.scope, bound.lo_kind, bound.hi_kind, bound.soft_target)
+        out.append(bound)
+    return out
 
 
 def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: list[str],
