@@ -3,6 +3,7 @@ over the plan and per day against the Dietary Guidelines pattern (``MealPlan.adh
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 from nutriplan.models.plan import MealPlan
@@ -71,17 +72,26 @@ def adherence_markdown(plan: MealPlan) -> list[str]:
     return lines + [""]
 
 
-def adherence_table(plan: MealPlan) -> list[str]:
-    """Return the plain-text lines of the adherence section (none without adherence)."""
+def adherence_table(plan: MealPlan, width: int = 100) -> list[str]:
+    """Return the plain-text lines of the adherence section (none without adherence), each at
+    most ``width`` characters: per-day amounts are shown while they fit (all of them are in the
+    JSON, Markdown and HTML reports)."""
     rows = adherence_rows(plan)
     if not rows:
         return []
-    lines = ["", "Food groups: " + adherence_title(plan),
-             f"  {'group':<24}{'unit':>8}{'plan':>8}{'pattern':>9}  {'range':<18}{'met':<4} per day"]
+    n_days = len(rows[0]["days"])
+    fixed = 2 + 24 + 8 + 8 + 9 + 2 + 18 + 4
+    shown = max(0, min(n_days, (width - fixed - 1) // 5))
+    head = f"  {'group':<24}{'unit':>8}{'plan':>8}{'pattern':>9}  {'range':<18}{'met':<4}"
+    if shown:
+        head += " " + " ".join(f"{'d' + str(d):>4}" for d in range(1, shown + 1))
+    lines = [""] + textwrap.wrap("Food groups: " + adherence_title(plan), width) + [head]
     for r in rows:
-        days = " ".join("-" if v is None else f"{v:.1f}" for v in r["days"])
-        lines.append(f"  {r['label']:<24}{r['unit']:>8}{r['amount']:>8.1f}{r['pattern']:>9.1f}  "
-                     f"{r['range']:<18}{_met(r['met']):<4} {days}")
+        line = (f"  {r['label']:<24}{r['unit']:>8}{r['amount']:>8.1f}{r['pattern']:>9.1f}  "
+                f"{r['range']:<18}{_met(r['met']):<4}")
+        if shown:
+            line += " " + " ".join("   -" if v is None else f"{v:>4.1f}" for v in r["days"][:shown])
+        lines.append(line)
     return lines
 
 
