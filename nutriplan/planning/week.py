@@ -61,7 +61,9 @@ LIMITED_PENALTY = 1.0  # a food in a limit category costs more
 REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
-KIND_REPEAT_PENALTY = 0.15  # per earlier use of the same kind of protein food in the same slot
+KIND_REPEAT_PENALTY = 0.4  # per earlier use of the same kind of protein food in the same slot
+KIND_TIRED_DAYS = 3  # from this many days of one protein kind in a slot, it costs KIND_TIRED_PENALTY more
+KIND_TIRED_PENALTY = 1.0
 SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
 REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
@@ -464,7 +466,8 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
     if state.kind_uses:
         uses = [state.kind_uses.get((slot, kind), 0) if role == "protein" else 0
                 for slot, kind, role in zip(pairs["slot"], pairs["kind"], pairs["role"])]
-        pairs["cost"] += KIND_REPEAT_PENALTY * np.array(uses, float)
+        uses = np.array(uses, float)
+        pairs["cost"] += KIND_REPEAT_PENALTY * uses + KIND_TIRED_PENALTY * (uses >= KIND_TIRED_DAYS)
     return pairs
 
 
