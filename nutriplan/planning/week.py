@@ -440,7 +440,8 @@ def _conflict_no_fish() -> Conflict:
     return Conflict(
         name="week_min_fatty_fish",
         message="fatty fish: the allowed foods include no fatty fish, but the plan asks for fatty fish each week",
-        suggestion="allow fatty fish (salmon, sardines, mackerel, trout) or set the fatty-fish servings to 0",
+        suggestion="allow fatty fish (salmon, sardines, mackerel, trout), or in the library set "
+                   "PlanOptions(fatty_fish_servings_per_week=0)",
     )
 
 
