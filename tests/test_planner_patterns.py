@@ -159,7 +159,7 @@ def check_plan_as_food(plan, foods) -> None:
         assert seafood == 0
     else:
         serving = 1 if profile.age_years < 4 else 2 if profile.age_years < 8 else 3 if profile.age_years < 11 else 4
-        most = serving * (2 if profile.age_years < 11 else 3) * days / 7
+        most = serving * (2 if profile.age_years < 11 else 3) * -(-days // 7)  # a week's allowance per started week
         assert seafood <= most + 1e-6, (seafood, most)
         if not relaxed:
             assert seafood >= serving * 2 * days / 7 - 1e-6, seafood

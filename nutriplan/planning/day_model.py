@@ -344,7 +344,7 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
 KERNEL_SCHEDULE = (("role", 1), ("kind", 1), ("kind", 3), None)  # (grouping column, pairs kept per group)
-KERNEL_ACCEPT_GAP = 0.5  # templates weaken the whole day's LP bound: 0.15 re-solved nearly every day
+KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 

@@ -21,6 +21,7 @@ is unknown for a capped group (protein foods, seafood, grains when halves are ch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,11 +74,20 @@ def group_columns(pattern: Pattern) -> dict[str, tuple[str, ...]]:
     }
 
 
+def equivalents_table(ids) -> pd.DataFrame:
+    """Return the equivalents (per 100 g, ``GROUP_COLUMNS``) of the food ids ``ids`` (NaN: unknown):
+    the curated file, or the full tier's rules when some id is not a curated food."""
+    ids = list(ids)
+    table = load_equivalents("curated")
+    if not set(ids) <= set(table.index):
+        table = load_equivalents("full")
+    return table.reindex(ids)[list(GROUP_COLUMNS)].astype(float)
+
+
 def equivalents_for(foods: pd.DataFrame) -> pd.DataFrame:
     """Return the equivalents (per 100 g, ``GROUP_COLUMNS``) of ``foods``' ids; foods without a row
     get NaN (unknown)."""
-    table = load_equivalents("curated")
-    return table.reindex(foods.index)[list(GROUP_COLUMNS)].astype(float)
+    return equivalents_table(foods.index)
 
 
 def unknown_capped(foods: pd.DataFrame) -> list[str]:
@@ -89,7 +99,7 @@ def unknown_capped(foods: pd.DataFrame) -> list[str]:
 def add_group_columns(pairs: pd.DataFrame, pattern: Pattern) -> list[str]:
     """Add one ``g_<group>`` column per model group to ``pairs`` (amount per serving: equivalents
     per 100 g x ``serving_g`` / 100, unknown as 0) and return the group names."""
-    eq = load_equivalents("curated").reindex(pairs["food_id"])[list(GROUP_COLUMNS)].astype(float).fillna(0.0)
+    eq = equivalents_table(pairs["food_id"]).fillna(0.0)
     per_serving = eq.to_numpy() * pairs["serving_g"].to_numpy(float)[:, None] / 100.0
     frame = pd.DataFrame(per_serving, columns=list(GROUP_COLUMNS), index=pairs.index)
     groups = group_columns(pattern)
@@ -97,6 +107,12 @@ def add_group_columns(pairs: pd.DataFrame, pattern: Pattern) -> list[str]:
         pairs[f"g_{group}"] = frame[list(columns)].sum(axis=1).to_numpy()
     pairs["g_whole_minus_refined"] = (frame["grains_whole_oz_eq"] - frame["grains_refined_oz_eq"]).to_numpy()
     return list(groups)
+
+
+def cap_weeks(days: float) -> int:
+    """Return how many weeks a plan of ``days`` days spans for weekly maximums: a plan shorter
+    than a week may hold a whole week's allowance (one fish meal fits in a one-day plan)."""
+    return max(1, math.ceil(days / 7.0 - 1e-9))
 
 
 @dataclass
@@ -140,7 +156,7 @@ class PatternPlan:
             lo = due(week) - so_far.get(group, 0.0)
             hi = None
             if group == "veg_legumes_cup_eq" and p.legumes == "vegetables":
-                hi = max(LEGUME_MAX_SHARE * week - so_far.get(group, 0.0), 0.0)
+                hi = max(LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(days) - so_far.get(group, 0.0), 0.0)
             rows[group] = (f"g_{group}", lo if lo > 0 else None, hi, week / days)
         rows["protein_oz_eq"] = ("g_protein_oz_eq", None, PROTEIN_MAX_SHARE * daily["protein_oz_eq"],
                                  daily["protein_oz_eq"])
@@ -149,11 +165,13 @@ class PatternPlan:
         if self.meat_rules:
             week = p.weekly["protein_meat_poultry_eggs_oz_eq"] * days / 7.0
             lo = due(MEAT_MIN_SHARE * week) - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
-            hi = MEAT_MAX_SHARE * week - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
+            hi = (MEAT_MAX_SHARE * p.weekly["protein_meat_poultry_eggs_oz_eq"] * cap_weeks(days)
+                  - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0))
             rows["protein_meat_poultry_eggs_oz_eq"] = ("g_protein_meat_poultry_eggs_oz_eq",
                                                        lo if lo > 0 else None, max(hi, 0.0), week / days)
         if self.seafood_oz_week is not None:
-            least, most = (v * days / 7.0 for v in self.seafood_oz_week)
+            least = self.seafood_oz_week[0] * days / 7.0
+            most = self.seafood_oz_week[1] * cap_weeks(days)
             done = so_far.get("protein_seafood_oz_eq", 0.0)
             lo = due(least, lag=2) - done
             rows["protein_seafood_oz_eq"] = ("g_protein_seafood_oz_eq", lo if lo > 0 else None,
@@ -242,15 +260,17 @@ def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float
             return daily * pplan.floor_share, high
         return daily * period_days, high
     if group in SUBGROUPS and week:
-        hi = LEGUME_MAX_SHARE * daily * period_days if group == "veg_legumes_cup_eq" and p.legumes == "vegetables" else None
+        hi = (LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(period_days)
+              if group == "veg_legumes_cup_eq" and p.legumes == "vegetables" else None)
         return daily * period_days, hi
     if group == "protein_oz_eq":
         return None, PROTEIN_MAX_SHARE * daily * period_days
     if group == "protein_meat_poultry_eggs_oz_eq" and pplan.meat_rules and week:
-        return MEAT_MIN_SHARE * daily * period_days, MEAT_MAX_SHARE * daily * period_days
+        return (MEAT_MIN_SHARE * daily * period_days,
+                MEAT_MAX_SHARE * p.weekly[group] * cap_weeks(period_days))
     if group == "protein_seafood_oz_eq" and week:
         if pplan.seafood_oz_week is None:
             return None, 0.0
         least, most = pplan.seafood_oz_week
-        return least * period_days / 7.0, most * period_days / 7.0
+        return least * period_days / 7.0, most * cap_weeks(period_days)
     return None, None

@@ -143,7 +143,12 @@ def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         return []
     pplan = plan_pattern(plan.targets, plan.options)
     used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
-    eq = _equivalents_file(data_path("patterns/equivalents.csv")).reindex(used).to_dict("index")
+    eq_table = _equivalents_file(data_path("patterns/equivalents.csv"))
+    if not set(used) <= set(eq_table.index):  # full-tier foods: the full tier's rules
+        from nutriplan.food_patterns import load_equivalents
+
+        eq_table = load_equivalents("full")
+    eq = eq_table.reindex(used).to_dict("index")
     columns = group_columns(pplan.pattern)
     relaxed = set(plan.adherence.relaxed_days)
     problems = []
