@@ -364,8 +364,9 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
                         for name, (col, lo, hi, soft) in inputs.group_rows.items()}
             retry = DayInputs(**{**inputs.__dict__, "group_rows": softened})
             retried = solve_day(retry, solver)
+            inputs = retry  # explained without the pattern's floors: a nutrient rule is the conflict
             if retried.status in ("optimal", "time_limit_feasible"):
-                inputs, result = retry, retried
+                result = retried
                 relaxed_days.append(day)
         if result.status not in ("optimal", "time_limit_feasible"):
             used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
