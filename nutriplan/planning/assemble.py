@@ -21,7 +21,7 @@ from nutriplan.models.plan import (
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, nutrient_table, vitamin_d_iu_to_mcg
-from nutriplan.planning.pattern_rows import REPORTED_GROUPS, bounds_of
+from nutriplan.planning.pattern_rows import REPORTED_GROUPS, bounds_of, equivalents_table
 from nutriplan.planning.templates import food_kinds, load_templates, matching_templates
 from nutriplan.planning.week import SolvedWeek
 
@@ -101,7 +101,10 @@ def _adherence(week: SolvedWeek, days: list[DayPlan], foods: pd.DataFrame, optio
     if pplan is None:
         return None
     rows = [{"day": d.day, "food_id": i.food_id, "grams": i.grams} for d in days for m in d.meals for i in m.items]
-    table = pattern_adherence(pd.DataFrame(rows, columns=["day", "food_id", "grams"]), pplan.pattern)
+    items = pd.DataFrame(rows, columns=["day", "food_id", "grams"])
+    # foods without equivalents (full tier) count as unknown: the adherence rows say incomplete
+    equivalents = equivalents_table(sorted(set(items["food_id"])))
+    table = pattern_adherence(items, pplan.pattern, equivalents=equivalents)
     n_days = len(days)
     per_day: dict[int, list[GroupAmount]] = {}
     total: list[GroupAmount] = []
