@@ -20,7 +20,10 @@ class PlanOptions(BaseModel):
     """How to plan: length, slots, diet, exclusions, variety and category rules, solver.
 
     Defaults of the slot structure and weekly category rules come from the bundled data files
-    ``planning/slots.csv``, ``planning/meal_structure.csv`` and ``planning/weekly_rules.csv``.
+    ``planning/slots.csv`` and ``planning/weekly_rules.csv``; meals follow the templates of
+    ``planning/meal_templates.csv`` (``templates``) with the pairing rules of
+    ``planning/pairing_rules.csv``; the week follows a Dietary Guidelines food pattern
+    (``pattern``, ``food_data/patterns/``).
     """
 
     model_config = ConfigDict(extra="forbid")

@@ -9,9 +9,12 @@ Variables, for every (food, slot) pair the day may use:
 
 Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutrient minimums and
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
-macronutrients, slot energy shares, item counts per slot and per role, one slot per food a day,
-weekly category budgets passed in as the day's share. The objective prefers few, recommended,
-not-recently-used foods, moderate portions, energy near the target, and food over supplements.
+macronutrients, slot energy shares, item counts per slot, one template per meal (binary
+``t_<slot>_<template>``) with its components' counts, pairing rules within each meal, kind limits
+over the day, food-group rows of the dietary pattern (floors, caps, soft targets), locked items,
+weekly category budgets passed in as the day's share. The objective prefers recommended,
+not-recently-used foods, portions near the typical one for this person, the pattern's amounts,
+energy near the target (a shortfall costs twice a surplus), and food over supplements.
 
 The nutrient rows are *relaxable*: ``DayModel.scales`` names each with the size of its bound, so
 ``nutriplan.planning.diagnose.elastic_shortfalls`` can find the smallest relaxation that makes an

@@ -11,7 +11,16 @@ Weekly rules become per-day bookkeeping:
 - category budgets (processed meat, deep-fried foods, sugary drinks, alcohol) shrink as used;
 - fatty fish servings are due on days spread evenly over the plan;
 - in weekly-average mode each day meets a floor, aims for the target (a penalised shortfall),
-  and the last day makes up whatever the week still lacks.
+  raises its floor so the rest of the week stays reachable, and the last day makes up whatever the
+  week still lacks (never above an upper limit);
+- the food pattern's weekly amounts (vegetable subgroups, seafood, meats, whole grains) are due
+  or budgeted day by day (``nutriplan.planning.pattern_rows``); a protein kind served in the same
+  slot on earlier days costs more.
+
+Meals follow templates (``nutriplan.planning.templates``); portions scale with the energy target
+(``portion_scale``); ``PlanOptions.seed`` perturbs food costs per (seed, person, food), so another
+seed gives another valid week and two people get different menus. ``solve_week`` takes ``locked``
+items and ``preferred`` foods for a replanning loop.
 
 Every day is feasible on its own terms, so the week is feasible; the returned plan is checked
 again by recomputing every nutrient from the food table.
