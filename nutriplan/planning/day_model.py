@@ -346,7 +346,9 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
-KERNEL_SCHEDULE = (("role", 1), ("kind", 1), ("kind", 3), None)  # (grouping column, pairs kept per group)
+KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("kind", 3), None)
+# ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
+# template binaries and pairs: the quick first try); then every template.
 KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
@@ -382,14 +384,24 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
     ranks = {column: score.groupby(pairs["slot"] + "/" + pairs[column]).rank(method="first").to_numpy()
              for column in ("role", "kind") if column in pairs.columns}
+    lp_templates = _lp_templates(inputs, prob)
     best = None
     for per_group in KERNEL_SCHEDULE:
         if per_group is None and best is not None:
             break  # the whole day only when no kernel has a solution
-        if per_group is not None and per_group[0] not in ranks:
+        kernel_inputs = inputs
+        if per_group is not None and per_group[0] == "lp_templates":
+            if lp_templates is None:
+                continue
+            kernel_inputs = DayInputs(**{**inputs.__dict__, "templates": lp_templates})
+            taken = set(kernel_inputs.templates["kinds"].explode())
+            per_group = ("role", per_group[1])
+            keep = (used | (ranks["role"] <= per_group[1])) & pairs["kind"].isin(taken).to_numpy()
+        elif per_group is not None and per_group[0] not in ranks:
             continue
-        keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
-        result = _solve(DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]}), solver)
+        else:
+            keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
+        result = _solve(DayInputs(**{**kernel_inputs.__dict__, "pairs": pairs[keep]}), solver)
         if result.status not in ("optimal", "time_limit_feasible"):
             continue
         result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
@@ -403,6 +415,20 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     best.servings = best.servings.reindex(pairs.index, fill_value=0.0)
     best.build_seconds += lp_seconds
     return best
+
+
+def _lp_templates(inputs: DayInputs, prob: pulp.LpProblem) -> pd.DataFrame | None:
+    """Return the templates whose binary is positive in the solved LP relaxation (None: no
+    templates, or the LP uses every one of them)."""
+    if inputs.templates is None or "kind" not in inputs.pairs.columns:
+        return None
+    values = {v.name: v.value() or 0.0 for v in prob.variables() if v.name.startswith("t_")}
+    d = inputs.day
+    keep = [(values.get(f"t_{row.slot}_{row.template}_day{d}", 0.0) > 1e-6) for row in inputs.templates.itertuples()]
+    chosen = inputs.templates[keep]
+    if chosen.empty or len(chosen) == len(inputs.templates):
+        return None
+    return chosen
 
 
 def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, constraints: int) -> DayResult:
