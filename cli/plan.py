@@ -86,6 +86,15 @@ def supplements_over_limits(profile, targets) -> list:
 @click.option("--foods", "foods_source", default="curated", show_default=True,
               metavar="curated|full|PATH", help="Food table: the curated tier, the full SR24 table, "
                                                 "or a food CSV.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Another valid week: the same seed gives the same plan.")
+@click.option("--pattern", type=click.Choice(["healthy_us", "healthy_mediterranean", "healthy_vegetarian"]),
+              default=None, help="Dietary Guidelines food pattern (default: by diet; vegans get the "
+                                 "vegetarian pattern with fortified soy as dairy).")
+@click.option("--templates", default="western", show_default=True, metavar="western|global|PATH",
+              help="Meal templates: Western, global (adds savoury breakfasts of fish, rice or "
+                   "beans) or a CSV of extra templates (columns slot, template, component, kinds, "
+                   "min_items, max_items).")
 @click.option("--format", "fmt", type=LazyChoice(_formats), default="table", show_default=True,
               help="Output format (html: one self-contained printable file).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -96,7 +105,8 @@ def supplements_over_limits(profile, targets) -> list:
 @click.option("--db", envvar="NUTRIPLAN_DB", default="nutriplan.db", show_default=True, metavar="PATH|URL",
               help="Client store for --client: a SQLite file or a database URL [env NUTRIPLAN_DB].")
 def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly_average,
-         max_days_per_food, solver, time_limit, foods_source, fmt, out, **kwargs) -> None:
+         max_days_per_food, solver, time_limit, foods_source, seed, pattern, templates, fmt, out,
+         **kwargs) -> None:
     """Plan a week of meals that meets the person's daily targets (RDA/AI) and never crosses an
     upper limit, with portions in household measures, a shopping list and notes. Exits with code
     1 and the conflicting rules when no plan is possible.
@@ -137,6 +147,7 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
         exclude_foods=list(exclude_foods), allow_supplements=allow_supplements,
         minimum_mode="weekly_average" if weekly_average else "daily",
         max_days_per_food=max_days_per_food, solver=solver, time_limit_s=time_limit,
+        seed=seed, pattern=pattern, templates=templates,
     )
     result = nutriplan.plan_week(profile, options, table, vitamin_d_override_iu=override)
     emit(nutriplan.render_plan(result, fmt), out)

@@ -123,3 +123,7 @@ _lazy("nutriplan.preferences", "options_with_preferences", "preference_exclusion
 _lazy("nutriplan.formatting", "PLAN_FORMATS", "clip_text", "format_amount")
 _lazy("nutriplan.vocabulary", "vocabulary_values")
 _lazy("nutriplan.nutrients", "nutrient_labels")
+
+# --- food patterns (issue 8): equivalents and dietary patterns ---
+_lazy("nutriplan.food_patterns", "PATTERN_NAMES", "Pattern", "group_amounts", "load_equivalents", "load_patterns",
+      "load_seafood", "pattern_adherence", "pattern_for", "seafood_limits")

@@ -4,6 +4,7 @@ checked here, independently of the planner's own checker; infeasible requests ex
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 
 import pytest
@@ -73,6 +74,8 @@ def recomputed_day_totals(day, foods, plan) -> dict[str, float]:
 def check_hard_rules(plan, foods) -> None:
     options, targets = plan.options, plan.targets
     weekly_mode = options.minimum_mode == "weekly_average"
+    energy_target = targets.nutrients["energy_kcal"]
+    scale = min(1.5, max(0.5, (energy_target.value or (energy_target.min + energy_target.max) / 2) / 2000))
     sums = Counter()
     food_days = Counter()
     tag_servings = Counter()
@@ -109,7 +112,12 @@ def check_hard_rules(plan, foods) -> None:
                 food = foods.loc[item.food_id]
                 assert meal.slot in food["slots"]
                 assert (item.servings / options.portion_step) == round(item.servings / options.portion_step)
-                assert food["min_servings"] <= item.servings <= food["max_servings"]
+                # portions scale with the energy target (energy / 2,000 kcal, within 0.5-1.5; issue 8:
+                # a child gets child portions), so the bounds are the food's min/max servings scaled
+                step = options.portion_step
+                lo = max(step, math.ceil(food["min_servings"] * scale / step - 1e-9) * step)
+                hi = max(lo, math.floor(food["max_servings"] * scale / step + 1e-9) * step)
+                assert lo <= item.servings <= hi, (item.name, item.servings, lo, hi)
                 if options.diet != "omnivore":
                     assert bool(food[options.diet]) is True, (item.name, options.diet)
                 assert not set(food["allergens"]) & set(options.exclude_allergens), item.name
@@ -193,7 +201,7 @@ def test_vegan_without_fortified_foods_or_supplements_is_explained(foods):
     fortified = [i for i, tags in foods["tags"].items() if {"fortified_food", "fortified_dairy"} & set(tags)]
     profile = n.make_profile(**PROFILES["adult woman"])
     options = n.PlanOptions(diet="vegan", exclude_foods=fortified + ["UV-exposed"], days=1)
-    with pytest.raises(n.InfeasiblePlanError, match=r"Vitamin D: the allowed foods give at most \d+ IU/day "
+    with pytest.raises(n.InfeasiblePlanError, match=r"Vitamin D: the allowed foods give at most [\d.]+ IU/day "
                                                     r"\(target 600 IU\)") as caught:
         n.plan_week(profile, options)
     conflict = caught.value.conflicts[0]

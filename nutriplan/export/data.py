@@ -17,7 +17,8 @@ def plan_to_dict(plan: MealPlan) -> dict:
     be reproduced from its JSON): ``{"profile", "targets", "options", "days":
     [{"day", "meals": [{"slot", "items": [{"food_id", "name", "servings", "grams",
     "household"}]}], "supplements", "totals"}], "weekly", "shopping_list", "supplements",
-    "notes", "solver"}``. Amounts are per day in the units named by the keys (``grams`` in g,
+    "notes", "solver", "adherence"}`` (``adherence``: food groups against the pattern, per day and
+    for the plan, and the template each meal follows). Amounts are per day in the units named by the keys (``grams`` in g,
     ``vitamin_d_iu`` in IU...); ``solver.seconds`` is wall-clock seconds."""
     return {
         "profile": plan.profile.model_dump(mode="json", exclude_none=True),
@@ -29,6 +30,7 @@ def plan_to_dict(plan: MealPlan) -> dict:
         "supplements": [s.model_dump(mode="json") for s in plan.supplements],
         "notes": [note.model_dump(mode="json") for note in plan.notes],
         "solver": plan.solver.model_dump(mode="json"),
+        "adherence": None if plan.adherence is None else plan.adherence.model_dump(mode="json"),
     }
 
 

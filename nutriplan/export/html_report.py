@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from nutriplan.export.adherence import adherence_html
 from nutriplan.export.common import (
     KEY_NUTRIENTS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups, supplement_text, who,
@@ -214,6 +215,7 @@ def plan_to_html(plan: MealPlan) -> str:
         body.append(f"<section><h2>Supplements</h2><ul>{lis}</ul></section>")
     else:
         body.append("<section><h2>Supplements</h2><p>None added by the plan.</p></section>")
+    body += adherence_html(plan)
     body += _notes(plan.notes)
     s = plan.solver
     gap = f"{s.gap:.2%}" if s.gap is not None else "n/a"

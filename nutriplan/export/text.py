@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
+from nutriplan.export.adherence import adherence_markdown, adherence_table
 from nutriplan.export.common import (
     clip_text, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups,
@@ -71,6 +72,7 @@ def plan_to_markdown(plan: MealPlan) -> str:
     if plan.targets.supplement_intake:
         taken = ", ".join(f"{k} {format_amount(v)}" for k, v in plan.targets.supplement_intake.items())
         lines += [f"Supplements already taken (per day, counted in the totals): {taken}", ""]
+    lines += adherence_markdown(plan)
     if plan.notes:
         lines += ["## Notes", ""]
         lines += [f"- {_md_escape(note.text)} *({note.source})*" for note in plan.notes]
@@ -121,6 +123,7 @@ def plan_to_table(plan: MealPlan) -> str:
             lines.append(f"  {clip_text(item.name, 50):<50}{amount:>10}  {clip_text(measure, 36)}")
     lines += ["", "Supplements"]
     lines += [clip_text(f"  {supplement_text(s)}", WIDTH) for s in plan.supplements] or ["  none added"]
+    lines += adherence_table(plan)
     if plan.notes:
         lines += ["", "Notes"]
         for note in plan.notes:

@@ -13,13 +13,17 @@ from nutriplan.models.targets import Note, Targets
 Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
 SolverName = Literal["highs", "cbc"]
 MinimumMode = Literal["daily", "weekly_average"]
+PatternName = Literal["healthy_us", "healthy_mediterranean", "healthy_vegetarian"]
 
 
 class PlanOptions(BaseModel):
     """How to plan: length, slots, diet, exclusions, variety and category rules, solver.
 
     Defaults of the slot structure and weekly category rules come from the bundled data files
-    ``planning/slots.csv``, ``planning/meal_structure.csv`` and ``planning/weekly_rules.csv``.
+    ``planning/slots.csv`` and ``planning/weekly_rules.csv``; meals follow the templates of
+    ``planning/meal_templates.csv`` (``templates``) with the pairing rules of
+    ``planning/pairing_rules.csv``; the week follows a Dietary Guidelines food pattern
+    (``pattern``, ``food_data/patterns/``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -59,6 +63,21 @@ class PlanOptions(BaseModel):
     solver: SolverName = "highs"
     time_limit_s: float = Field(default=60.0, gt=0, description="time limit for the whole plan")
     gap_rel: float = Field(default=0.10, ge=0, le=1, description="relative MIP gap accepted per day")
+    seed: int | None = Field(
+        default=None, ge=0,
+        description="another valid week on request: the same seed gives the same plan (None: 0)",
+    )
+    pattern: PatternName | None = Field(
+        default=None,
+        description="Dietary Guidelines 2020-2025 food pattern: 'healthy_us' (Healthy U.S.-Style), "
+        "'healthy_mediterranean' or 'healthy_vegetarian'; None: by diet (vegetarian pattern for "
+        "vegetarians, its vegan adaptation for vegans, else Healthy U.S.-Style)",
+    )
+    templates: str = Field(
+        default="western",
+        description="meal templates: 'western' (default), 'global' (adds savoury breakfasts of "
+        "fish, rice or beans) or a path to a CSV of extra templates",
+    )
 
     @field_validator("slots")
     @classmethod
@@ -71,6 +90,34 @@ class PlanOptions(BaseModel):
         if len(set(slots)) != len(slots):
             raise ValueError("each slot may be named once")
         return slots
+
+
+class GroupAmount(BaseModel):
+    """A food group's (or subgroup's) amount in a plan against its Dietary Guidelines pattern:
+    ``amount`` and ``pattern`` in ``unit`` (cup-eq, oz-eq or g), per day or per week."""
+
+    group: str
+    unit: str
+    amount: float
+    pattern: float | None = None
+    low: float | None = None
+    high: float | None = None
+    met: bool | None = None
+
+
+class Adherence(BaseModel):
+    """How a plan follows its food pattern: the pattern's name and calorie level, each day's
+    group amounts and the week's, and the seafood advice for the person."""
+
+    pattern: str
+    calorie_level_kcal: float
+    days: dict[int, list[GroupAmount]] = Field(default_factory=dict)
+    week: list[GroupAmount] = Field(default_factory=list)
+    meals: dict[str, str] = Field(default_factory=dict, description="'day/slot' -> template followed")
+    relaxed_days: list[int] = Field(default_factory=list,
+                                    description="days whose pattern minimums gave way to a nutrient rule")
+    seafood_oz_week: tuple[float, float] | None = Field(
+        default=None, description="FDA/EPA advice for this person: least and most ounces of seafood a week")
 
 
 class PlanItem(BaseModel):
@@ -147,3 +194,4 @@ class MealPlan(BaseModel):
     supplements: list[DaySupplement] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
     solver: SolverInfo
+    adherence: Adherence | None = None

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from nutriplan.models.plan import (
+    Adherence,
     DayPlan,
+    GroupAmount,
     DaySupplement,
     Meal,
     MealPlan,
@@ -19,6 +21,8 @@ from nutriplan.models.plan import (
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, nutrient_table, vitamin_d_iu_to_mcg
+from nutriplan.planning.pattern_rows import REPORTED_GROUPS, bounds_of, equivalents_table
+from nutriplan.planning.templates import food_kinds, load_templates, matching_templates
 from nutriplan.planning.week import SolvedWeek
 
 ROLE_ORDER = ("protein", "starch", "vegetable", "dairy", "fruit", "nuts_seeds", "fat", "sweet", "beverage")
@@ -82,9 +86,91 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
     return MealPlan(
         profile=profile, targets=targets, options=options, days=days, weekly=weekly,
         shopping_list=_shopping_list(week.items, foods), supplements=_supplement_summary(days),
-        notes=list(targets.notes) + _plan_notes(week, days, targets, options),
+        notes=list(targets.notes) + _plan_notes(week, days, targets, options) + _vitamin_d_note(week, days, foods, targets),
         solver=_solver_info(week),
+        adherence=_adherence(week, days, foods, options),
     )
+
+
+def _adherence(week: SolvedWeek, days: list[DayPlan], foods: pd.DataFrame, options: PlanOptions) -> Adherence | None:
+    """The plan's food-group amounts against its pattern, per day and for the plan, with the
+    template each meal follows."""
+    from nutriplan.food_patterns import pattern_adherence
+
+    pplan = week.pattern
+    if pplan is None:
+        return None
+    rows = [{"day": d.day, "food_id": i.food_id, "grams": i.grams} for d in days for m in d.meals for i in m.items]
+    items = pd.DataFrame(rows, columns=["day", "food_id", "grams"])
+    # foods without equivalents (full tier) count as unknown: the adherence rows say incomplete
+    equivalents = equivalents_table(sorted(set(items["food_id"])))
+    table = pattern_adherence(items, pplan.pattern, equivalents=equivalents)
+    n_days = len(days)
+    per_day: dict[int, list[GroupAmount]] = {}
+    total: list[GroupAmount] = []
+    for row in table.itertuples():
+        if row.group not in REPORTED_GROUPS:
+            continue
+        span = 1.0 if row.period == "day" else float(n_days)
+        low, high = bounds_of(row.group, pplan, span)
+        met = None
+        if low is not None or high is not None:
+            met = (low is None or row.amount >= low - 1e-6) and (high is None or row.amount <= high + 1e-6)
+        entry = GroupAmount(group=row.group, unit=row.unit, amount=round(float(row.amount), 3),
+                            pattern=round(float(row.target), 3), low=None if low is None else round(low, 3),
+                            high=None if high is None else round(high, 3), met=met)
+        if row.period == "day":
+            per_day.setdefault(int(row.day), []).append(entry)
+        else:
+            total.append(entry)
+    templates = load_templates(options.templates)
+    used = sorted({i.food_id for d in days for m in d.meals for i in m.items})
+    kinds = food_kinds(foods.loc[used]).to_dict()
+    meals = {}
+    for d in days:
+        for m in d.meals:
+            found = matching_templates(templates, m.slot, [kinds[i.food_id] for i in m.items])
+            meals[f"{d.day}/{m.slot}"] = found[0] if found else ""
+    return Adherence(pattern=pplan.pattern.name, calorie_level_kcal=float(pplan.pattern.energy_kcal),
+                     days=per_day, week=total, meals=meals, relaxed_days=list(week.relaxed_days or []),
+                     seafood_oz_week=pplan.seafood_oz_week)
+
+
+def _vitamin_d_note(week: SolvedWeek, days: list[DayPlan], foods: pd.DataFrame, targets: Targets) -> list[Note]:
+    """When seafood is capped by the FDA/EPA advice, say where the plan's vitamin D comes from."""
+    pplan = week.pattern
+    if pplan is None or "vitamin_d_iu" not in foods.columns:
+        return []
+    sources = {"seafood": 0.0, "fortified foods": 0.0, "UV-exposed mushrooms": 0.0, "other foods": 0.0}
+    used = foods.loc[sorted({i.food_id for d in days for m in d.meals for i in m.items})]
+    kinds = food_kinds(used).to_dict()
+    rows = used.to_dict("index")
+    for d in days:
+        for m in d.meals:
+            for i in m.items:
+                row = rows[i.food_id]
+                amount = float(row["vitamin_d_iu"]) * i.grams / 100.0
+                tags = row.get("tags")
+                tags = list(tags) if isinstance(tags, (list, tuple)) else str(tags or "").split(";")
+                if kinds[i.food_id] in ("fish", "smoked_fish"):
+                    sources["seafood"] += amount
+                elif "uv_mushrooms" in tags:
+                    sources["UV-exposed mushrooms"] += amount
+                elif any(t in ("fortified_food", "fortified_dairy") for t in tags):
+                    sources["fortified foods"] += amount
+                else:
+                    sources["other foods"] += amount
+    supplement = sum(s.vitamin_d_iu for d in days for s in d.supplements)
+    total = sum(sources.values()) + supplement
+    if total <= 0:
+        return []
+    parts = [f"{name} {amount / total:.0%}" for name, amount in sources.items() if amount / total >= 0.005]
+    if supplement:
+        parts.append(f"the supplement {supplement / total:.0%}")
+    limit = ("no seafood (diet)" if pplan.seafood_oz_week is None else
+             f"seafood within the FDA/EPA advice of {pplan.seafood_oz_week[0]:g}-{pplan.seafood_oz_week[1]:g} oz a week")
+    return [Note(id="plan_vitamin_d_sources", source="nutriplan planner",
+                 text=f"Vitamin D over the plan, with {limit}: " + ", ".join(parts) + ".")]
 
 
 def _dose(supplement, units: int) -> DaySupplement:

@@ -9,9 +9,12 @@ Variables, for every (food, slot) pair the day may use:
 
 Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutrient minimums and
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
-macronutrients, slot energy shares, item counts per slot and per role, one slot per food a day,
-weekly category budgets passed in as the day's share. The objective prefers few, recommended,
-not-recently-used foods, moderate portions, energy near the target, and food over supplements.
+macronutrients, slot energy shares, item counts per slot, one template per meal (binary
+``t_<slot>_<template>``) with its components' counts, pairing rules within each meal, kind limits
+over the day, food-group rows of the dietary pattern (floors, caps, soft targets), locked items,
+weekly category budgets passed in as the day's share. The objective prefers recommended,
+not-recently-used foods, portions near the typical one for this person, the pattern's amounts,
+energy near the target (a shortfall costs twice a surplus), and food over supplements.
 
 The nutrient rows are *relaxable*: ``DayModel.scales`` names each with the size of its bound, so
 ``nutriplan.planning.diagnose.elastic_shortfalls`` can find the smallest relaxation that makes an
@@ -76,6 +79,13 @@ class DayInputs:
     tag_servings: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     supplements: pd.DataFrame | None = None  # columns supplement_id, name, cost, max_units, nutrients
     fixed_supplement_totals: dict[str, float] = field(default_factory=dict)
+    #: meal templates (``nutriplan.planning.templates.load_templates``); None: no template rows.
+    #: With templates, ``pairs`` has a ``kind`` column and each slot follows exactly one template.
+    templates: pd.DataFrame | None = None
+    pairing: tuple = ()  # PairingRule rows: a kind only in a meal that holds one of its needs
+    kind_limits: dict[str, int] = field(default_factory=dict)  # kind -> most items a day
+    #: food-group rows: name -> (per-serving column of ``pairs``, lo, hi, soft target or None)
+    group_rows: dict[str, tuple[str, float | None, float | None, float | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,8 +103,13 @@ class DayResult:
     constraints: int
 
 
-PORTION_STEP_COST = 0.05  # each portion step costs a little: moderate portions unless needed
-ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% away from the energy target
+PORTION_STEP_COST = 0.01  # each portion step costs a little: no needless bulk
+PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typical_steps``) costs more
+ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
+ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
+SHARE_MARGIN = 1e-3  # slot energy shares hold within this margin of the day's energy (rounding)
+GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
+GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
 
@@ -117,12 +132,22 @@ class DayModel:
     scales: dict[str, float]
 
 
+class DayProblem(pulp.LpProblem):
+    """A PuLP problem whose variables are all created with ``add_variable`` (so registered when
+    made): ``variables()`` returns them without re-scanning every constraint, which PuLP 3.3 does
+    on each call (several per solve; it was a quarter of a week's model-building time)."""
+
+    def variables(self) -> list:
+        """Return the problem's variables (every one registered by ``add_variable``)."""
+        return self._variables
+
+
 def build_day_model(inputs: DayInputs) -> DayModel:
     """Return the model of one day (see the module docstring)."""
     d = inputs.day
     pairs = inputs.pairs
     step = inputs.portion_step
-    prob = pulp.LpProblem(f"mealplan_day{d}", pulp.LpMinimize)
+    prob = DayProblem(f"mealplan_day{d}", pulp.LpMinimize)
     labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
     max_steps = pairs["max_steps"].to_numpy(int)
     min_steps = pairs["min_steps"].to_numpy(int)
@@ -190,9 +215,12 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     for rule in inputs.slot_rules:
         in_slot = (pairs["slot"] == rule.slot).to_numpy()
         slot_energy = _expr(n, np.where(in_slot, kcal, 0.0))
-        add_row(f"slot_energy_min_{rule.slot}_day{d}", slot_energy - rule.energy_min_share * energy,
+        # shares held with a small margin, so the meal's energy from grams rounded to 0.1 g holds too
+        add_row(f"slot_energy_min_{rule.slot}_day{d}",
+                slot_energy - (rule.energy_min_share + SHARE_MARGIN) * energy,
                 ">=", 0.0, rule.energy_min_share * inputs.energy_target_kcal)
-        add_row(f"slot_energy_max_{rule.slot}_day{d}", slot_energy - rule.energy_max_share * energy,
+        add_row(f"slot_energy_max_{rule.slot}_day{d}",
+                slot_energy - (rule.energy_max_share - SHARE_MARGIN) * energy,
                 "<=", 0.0, rule.energy_max_share * inputs.energy_target_kcal)
         items = _expr(y, in_slot.astype(float))
         prob += items >= rule.min_items, f"slot_items_min_{rule.slot}_day{d}"
@@ -211,6 +239,23 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         if len(rows) > 1:
             prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
 
+    if inputs.templates is not None:
+        _template_rows(prob, inputs, y, d)
+    for name, (column, lo, hi, soft) in inputs.group_rows.items():
+        amount = _expr(n, pairs[column].to_numpy(float) * step)
+        if lo is not None:
+            add_row(f"group_min_{name}_day{d}", amount, ">=", lo + GROUP_MARGIN * max(abs(lo), 1.0), max(abs(lo), 1e-3))
+        if hi is not None:
+            add_row(f"group_max_{name}_day{d}", amount, "<=", max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0), max(hi, 1e-3))
+        if soft is not None and soft > 0:
+            short = prob.add_variable(f"group_short_{name}_day{d}", 0)
+            prob += amount + short >= soft, f"group_soft_{name}_day{d}"
+            objective_terms.append(short * (GROUP_SHORTFALL_WEIGHT / soft))
+
+    locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
+    for i in np.flatnonzero(locked > 0):  # fixed items (a dietitian's locked choices)
+        prob += n[i] >= int(locked[i]), f"locked_{labels[i]}"
+
     for tag, (lo, hi) in inputs.tag_servings.items():
         servings = _expr(n, pairs[f"tag_{tag}"].to_numpy(float) * step)
         if lo is not None and lo > 0:
@@ -218,24 +263,93 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         if hi is not None:
             prob += servings <= hi, f"week_max_{tag}_day{d}"
 
-    deviation = prob.add_variable(f"energy_deviation_day{d}", 0)
-    prob += deviation >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
-    prob += deviation >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
+    over = prob.add_variable(f"energy_over_day{d}", 0)
+    under = prob.add_variable(f"energy_under_day{d}", 0)
+    prob += over >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
+    prob += under >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
     objective = _expr(y, pairs["cost"].to_numpy(float))
     objective += _expr(n, np.full(len(n), PORTION_STEP_COST))
-    objective += deviation * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+    if "typical_steps" in pairs.columns:  # portions near one typical serving for this person
+        typical = pairs["typical_steps"].to_numpy(int)
+        for i in np.flatnonzero(max_steps > typical):
+            excess = prob.add_variable(f"excess_{labels[i]}", 0)
+            prob += excess >= n[i] - float(typical[i]) * y[i], f"excess_{labels[i]}"
+            objective += PORTION_EXCESS_COST * excess
+    objective += over * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
+    objective += under * (ENERGY_SHORTFALL_WEIGHT / inputs.energy_target_kcal)
     if u:
         objective += _expr(u, supp["cost"].to_numpy(float))
     prob.setObjective(objective + pulp.lpSum(objective_terms))
     return DayModel(prob, n, y, u, scales)
 
 
+def _le(prob: pulp.LpProblem, terms: list, rhs: float, name: str) -> None:
+    """Add ``sum(coef * var for var, coef in terms) <= rhs`` in one call (no expression arithmetic)."""
+    prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, name, rhs))
+
+
+def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> None:
+    """Each slot follows exactly one template (binary ``t_<slot>_<template>``): every item's kind
+    belongs to the chosen template, each of its components holds min-max items; pairing rules
+    within each meal; kind limits over the day."""
+    pairs = inputs.pairs
+    slot_of = pairs["slot"].to_numpy()
+    kind_of = pairs["kind"].to_numpy()
+    for slot in dict.fromkeys(slot_of):
+        in_slot = np.flatnonzero(slot_of == slot)
+        part = inputs.templates[inputs.templates["slot"] == slot]
+        if part.empty:
+            continue
+        comps = list(part.itertuples())
+        names = list(dict.fromkeys(c.template for c in comps))
+        z = {name: prob.add_variable(f"t_{slot}_{name}_day{d}", 0, 1, cat=pulp.LpBinary) for name in names}
+        prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in z.values()]),
+                                             pulp.LpConstraintEQ, f"one_template_{slot}_day{d}", 1.0))
+        kinds_of = {name: set() for name in names}
+        for c in comps:
+            kinds_of[c.template].update(c.kinds)
+        by_kind: dict[str, list[int]] = {}
+        for i in in_slot:
+            by_kind.setdefault(kind_of[i], []).append(int(i))
+        for kind, members in by_kind.items():
+            allowed = [(z[name], -1.0) for name in names if kind in kinds_of[name]]
+            for i in members:
+                _le(prob, [(y[i], 1.0), *allowed], 0.0, f"in_template_{i}_{slot}_day{d}")
+        for row in comps:
+            members = [y[i] for k in row.kinds for i in by_kind.get(k, [])]
+            name = f"{slot}_{row.template}_{row.component}_day{d}"
+            if row.min_items > 0:
+                _le(prob, [(v, -1.0) for v in members] + [(z[row.template], float(row.min_items))], 0.0,
+                    f"comp_min_{name}")
+            # at most max_items under this template, and at most what each other template allows
+            # for these kinds (tight: exactly one template is chosen)
+            caps = {other: min(len(members), sum(c.max_items for c in comps
+                                                 if c.template == other and set(c.kinds) & set(row.kinds)))
+                    for other in names}
+            if members and any(cap < len(members) for cap in caps.values()):
+                _le(prob, [(v, 1.0) for v in members] + [(z[o], -float(cap)) for o, cap in caps.items() if cap],
+                    0.0, f"comp_max_{name}")
+        for rule in inputs.pairing:
+            needers = by_kind.get(rule.kind, [])
+            if not needers:
+                continue
+            needs = [(y[j], -1.0) for k in rule.needs for j in by_kind.get(k, [])]
+            for i in needers:
+                _le(prob, [(y[i], 1.0), *needs], 0.0, f"pair_{rule.rule}_{i}_day{d}")
+    for kind, most in inputs.kind_limits.items():
+        members = [(y[i], 1.0) for i in np.flatnonzero(kind_of == kind)]
+        if len(members) > most:
+            _le(prob, members, float(most), f"kind_max_{kind}_day{d}")
+
+
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
-KERNEL_SCHEDULE = (1, 3, None)
-KERNEL_ACCEPT_GAP = 0.15
+KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("kind", 3), None)
+# ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
+# template binaries and pairs: the quick first try); then every template.
+KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
 
@@ -265,15 +379,29 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         return _empty(inputs, "infeasible", lp_seconds, prob.numVariables(), prob.numConstraints())
     pairs = inputs.pairs
     used = np.array([(a.value() or 0.0) > 1e-6 or (b.value() or 0.0) > 1e-6 for a, b in zip(n, y)])
+    if "locked_steps" in pairs.columns:
+        used |= pairs["locked_steps"].to_numpy(int) > 0
     score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
-    group = pairs["slot"] + "/" + pairs["role"]
-    rank = score.groupby(group).rank(method="first")
+    ranks = {column: score.groupby(pairs["slot"] + "/" + pairs[column]).rank(method="first").to_numpy()
+             for column in ("role", "kind") if column in pairs.columns}
+    lp_templates = _lp_templates(inputs, prob)
     best = None
     for per_group in KERNEL_SCHEDULE:
         if per_group is None and best is not None:
             break  # the whole day only when no kernel has a solution
-        keep = used | (rank.to_numpy() <= per_group) if per_group else np.ones(len(pairs), bool)
-        result = _solve(DayInputs(**{**inputs.__dict__, "pairs": pairs[keep]}), solver)
+        kernel_inputs = inputs
+        if per_group is not None and per_group[0] == "lp_templates":
+            if lp_templates is None:
+                continue
+            kernel_inputs = DayInputs(**{**inputs.__dict__, "templates": lp_templates})
+            taken = set(kernel_inputs.templates["kinds"].explode())
+            per_group = ("role", per_group[1])
+            keep = (used | (ranks["role"] <= per_group[1])) & pairs["kind"].isin(taken).to_numpy()
+        elif per_group is not None and per_group[0] not in ranks:
+            continue
+        else:
+            keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
+        result = _solve(DayInputs(**{**kernel_inputs.__dict__, "pairs": pairs[keep]}), solver)
         if result.status not in ("optimal", "time_limit_feasible"):
             continue
         result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
@@ -287,6 +415,20 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     best.servings = best.servings.reindex(pairs.index, fill_value=0.0)
     best.build_seconds += lp_seconds
     return best
+
+
+def _lp_templates(inputs: DayInputs, prob: pulp.LpProblem) -> pd.DataFrame | None:
+    """Return the templates whose binary is positive in the solved LP relaxation (None: no
+    templates, or the LP uses every one of them)."""
+    if inputs.templates is None or "kind" not in inputs.pairs.columns:
+        return None
+    values = {v.name: v.value() or 0.0 for v in prob.variables() if v.name.startswith("t_")}
+    d = inputs.day
+    keep = [(values.get(f"t_{row.slot}_{row.template}_day{d}", 0.0) > 1e-6) for row in inputs.templates.itertuples()]
+    chosen = inputs.templates[keep]
+    if chosen.empty or len(chosen) == len(inputs.templates):
+        return None
+    return chosen
 
 
 def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, constraints: int) -> DayResult:

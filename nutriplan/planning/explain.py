@@ -113,9 +113,9 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
         if any(float(getattr(s, key, 0) or 0) > 0 for s in supplements) and not options.allow_supplements:
             helps.append("allow a supplement (--allow-supplements)")
         if options.minimum_mode == "daily":
-            helps.append("or meet minimums as a weekly average (--weekly-average)")
-        return Conflict(name, message, shortfall=slack, suggestion=", or ".join(helps[:2]) + (
-            f" {helps[2]}" if len(helps) > 2 else ""), details=details)
+            helps.append("meet minimums as a weekly average (--weekly-average)")
+        suggestion = ", ".join(helps[:-1]) + ", or " + helps[-1] if len(helps) > 1 else "".join(helps)
+        return Conflict(name, message, shortfall=slack, suggestion=suggestion, details=details)
     if kind in ("ul", "ul_supplemental", "cdrr", "energy_max"):
         limit = _bound_value(inputs, kind, key)
         least = limit + slack

@@ -5,14 +5,29 @@ properties are checked, not picks)."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
 from nutriplan.models.plan import MealPlan
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning.candidates import DIET_FLAG, as_list
-from nutriplan.planning.rules import role_rules, roles_served, slot_rules
-from nutriplan.planning.week import DEFAULT_MAX_SERVINGS, DEFAULT_MIN_SERVINGS, due_by_day, weekly_tag_rules
+from nutriplan.planning.rules import slot_rules
+from nutriplan.planning.templates import (
+    daily_kind_limits,
+    food_kinds,
+    load_templates,
+    matching_templates,
+    pairing_rules,
+    template_kinds,
+)
+from nutriplan.planning.week import (
+    due_by_day,
+    energy_target_kcal,
+    portion_scale,
+    portion_steps,
+    weekly_tag_rules,
+)
 
 TOLERANCE = 1e-6
 
@@ -33,23 +48,38 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     day_totals = []
     days_used: Counter[str] = Counter()
     tag_servings: Counter[str] = Counter()
-    week_min, week_max = weekly_tag_rules(options)
+    week_min, week_max = weekly_tag_rules(options, plan.profile)
     previous_dinner_protein: set[str] = set()
     used = sorted({i.food_id for day in plan.days for meal in day.meals for i in meal.items})
-    table = foods.loc[used].to_dict("index")  # one look-up per food, not per item
+    used_foods = foods.loc[used]
+    table = used_foods.to_dict("index")  # one look-up per food, not per item
+    kinds = food_kinds(used_foods).to_dict()
+    steps = portion_steps(used_foods, food_kinds(used_foods), portion_scale(energy_target_kcal(targets)),
+                          options.portion_step).to_dict("index")
+    templates = load_templates(options.templates)
+    pairing = pairing_rules()
+    kind_limits = daily_kind_limits(options.diet)
     for day in plan.days:
         d = day.day
         grams: dict[str, float] = {}
         foods_today: Counter[str] = Counter()
         dinner_protein = set()
+        kinds_today: Counter[str] = Counter()
         for meal in day.meals:
-            roles = Counter()
+            meal_kinds = [kinds[item.food_id] for item in meal.items]
+            kinds_today.update(meal_kinds)
+            if meal.items and not matching_templates(templates, meal.slot, meal_kinds):
+                problems.append(f"day {d} {meal.slot}: {', '.join(meal_kinds)} follows no {meal.slot} template")
+            for rule in pairing:
+                if rule.kind in meal_kinds and not set(rule.needs) & set(meal_kinds):
+                    problems.append(f"day {d} {meal.slot}: {rule.kind} without {' or '.join(rule.needs)} "
+                                    f"({rule.description})")
             for item in meal.items:
                 food = table[item.food_id]
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
                 foods_today[item.food_id] += 1
-                roles[food["role"]] += 1
-                problems += _item_problems(item, food, meal.slot, d, options)
+                problems += _item_problems(item, food, meal.slot, d, options, steps[item.food_id],
+                                           kinds[item.food_id] in template_kinds(templates, meal.slot))
                 for tag in as_list(food.get("tags")):
                     tag_servings[tag] += item.servings
                 if meal.slot == "dinner" and food["role"] == "protein":
@@ -57,12 +87,9 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
             rule = next(r for r in slot_rules(options.slots) if r.slot == meal.slot)
             if not rule.min_items <= len(meal.items) <= rule.max_items:
                 problems.append(f"day {d} {meal.slot}: {len(meal.items)} items, allowed {rule.min_items}-{rule.max_items}")
-            for role_rule in role_rules(options.slots):
-                if role_rule.slot == meal.slot:
-                    count = sum(roles[r] for r in role_rule.roles)
-                    if not role_rule.min_items <= count <= role_rule.max_items:
-                        problems.append(f"day {d} {meal.slot}: {count} {'/'.join(role_rule.roles)} items, "
-                                        f"allowed {role_rule.min_items}-{role_rule.max_items}")
+        for kind, most in kind_limits.items():
+            if kinds_today[kind] > most:
+                problems.append(f"day {d}: {kinds_today[kind]} {kind} items, allowed {most} a day")
         problems += [f"day {d}: {f} served in {n} slots" for f, n in foods_today.items() if n > 1]
         days_used.update(f for f in foods_today if not table[f].get("staple", False))
         if dinner_protein & previous_dinner_protein:
@@ -101,20 +128,72 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         due = due_by_day(least, options.days)[-1]
         if _under(tag_servings[tag], due):
             problems.append(f"{tag}: {tag_servings[tag]:g} servings, at least {due:g} due")
+    return problems + pattern_problems(plan, foods)
+
+
+def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
+    """Return every food-pattern rule the plan breaks, with amounts recomputed from
+    ``patterns/equivalents.csv`` and the items' grams (legumes counted as vegetables, and towards
+    the protein-foods cap in the vegetarian patterns, as the planner counts them). Minimums are not
+    checked on days the plan lists as relaxed (a nutrient rule came first)."""
+    from nutriplan.planning.pattern_rows import bounds_of, group_columns, plan_pattern
+    from nutriplan.resources import data_path
+
+    if plan.adherence is None:
+        return []
+    pplan = plan_pattern(plan.targets, plan.options)
+    used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
+    eq_table = _equivalents_file(data_path("patterns/equivalents.csv"))
+    if not set(used) <= set(eq_table.index):  # full-tier foods: the full tier's rules
+        from nutriplan.food_patterns import load_equivalents
+
+        eq_table = load_equivalents("full")
+    eq = eq_table.reindex(used).to_dict("index")
+    columns = group_columns(pplan.pattern)
+    relaxed = set(plan.adherence.relaxed_days)
+    problems = []
+    week: Counter[str] = Counter()
+    n_days = len(plan.days)
+    for day in plan.days:
+        today: Counter[str] = Counter()
+        for meal in day.meals:
+            for item in meal.items:
+                row = eq[item.food_id]
+                for group, cols in columns.items():
+                    today[group] += sum(0.0 if pd.isna(row[c]) else float(row[c]) for c in cols) * item.grams / 100.0
+        week.update(today)
+        for group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq", "protein_oz_eq"):
+            low, high = bounds_of(group, pplan, 1.0)
+            if low is not None and day.day not in relaxed and _under(today[group], low - 1e-6):
+                problems.append(f"day {day.day}: {group} {today[group]:.2f}, the pattern asks at least {low:.2f}")
+            if high is not None and _over(today[group], high + 1e-6):
+                problems.append(f"day {day.day}: {group} {today[group]:.2f}, at most {high:.2f}")
+    for group in ("veg_legumes_cup_eq", "protein_meat_poultry_eggs_oz_eq", "protein_seafood_oz_eq"):
+        low, high = bounds_of(group, pplan, float(n_days))
+        if low is not None and not relaxed and _under(week[group], low - 1e-6):
+            problems.append(f"week: {group} {week[group]:.2f}, at least {low:.2f}")
+        if high is not None and _over(week[group], high + 1e-6):
+            problems.append(f"week: {group} {week[group]:.2f}, at most {high:.2f}")
+    if _under(week["grains_whole_oz_eq"], week["grains_refined_oz_eq"] - 1e-6):
+        problems.append(f"week: whole grains {week['grains_whole_oz_eq']:.2f} oz-eq, less than half the grains")
     return problems
 
 
-def _item_problems(item, food, slot: str, day: int, options) -> list[str]:
+@lru_cache(maxsize=2)
+def _equivalents_file(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"food_id": str}).set_index("food_id")
+
+
+def _item_problems(item, food, slot: str, day: int, options, bounds: dict, in_templates: bool) -> list[str]:
     problems = []
     where = f"day {day} {slot} {item.food_id}"
-    lo = food.get("min_servings")
-    hi = food.get("max_servings")
-    lo = DEFAULT_MIN_SERVINGS if pd.isna(lo) else float(lo)
-    hi = DEFAULT_MAX_SERVINGS if pd.isna(hi) else float(hi)
-    steps = item.servings / options.portion_step
-    if abs(steps - round(steps)) > 1e-9 or _under(item.servings, min(lo, hi)) or _over(item.servings, max(hi, options.portion_step)):
-        problems.append(f"{where}: {item.servings:g} servings, allowed {lo:g}-{hi:g} in steps of {options.portion_step:g}")
-    if slot not in as_list(food.get("slots")) or food["role"] not in roles_served(slot):
+    step = options.portion_step
+    lo, hi = bounds["min_steps"] * step, bounds["max_steps"] * step
+    steps = item.servings / step
+    if abs(steps - round(steps)) > 1e-9 or _under(item.servings, lo) or _over(item.servings, hi):
+        problems.append(f"{where}: {item.servings:g} servings, allowed {lo:g}-{hi:g} for this person "
+                        f"in steps of {step:g}")
+    if slot not in as_list(food.get("slots")) or not in_templates:
         problems.append(f"{where}: not a {slot} food")
     flag = food.get(DIET_FLAG[options.diet]) if options.diet in DIET_FLAG else True
     if flag is None or pd.isna(flag) or not bool(flag):

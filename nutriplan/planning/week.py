@@ -11,7 +11,16 @@ Weekly rules become per-day bookkeeping:
 - category budgets (processed meat, deep-fried foods, sugary drinks, alcohol) shrink as used;
 - fatty fish servings are due on days spread evenly over the plan;
 - in weekly-average mode each day meets a floor, aims for the target (a penalised shortfall),
-  and the last day makes up whatever the week still lacks.
+  raises its floor so the rest of the week stays reachable, and the last day makes up whatever the
+  week still lacks (never above an upper limit);
+- the food pattern's weekly amounts (vegetable subgroups, seafood, meats, whole grains) are due
+  or budgeted day by day (``nutriplan.planning.pattern_rows``); a protein kind served in the same
+  slot on earlier days costs more.
+
+Meals follow templates (``nutriplan.planning.templates``); portions scale with the energy target
+(``portion_scale``); ``PlanOptions.seed`` perturbs food costs per (seed, person, food), so another
+seed gives another valid week and two people get different menus. ``solve_week`` takes ``locked``
+items and ``preferred`` foods for a replanning loop.
 
 Every day is feasible on its own terms, so the week is feasible; the returned plan is checked
 again by recomputing every nutrient from the food table.
@@ -35,19 +44,41 @@ from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
-from nutriplan.planning.rules import role_rules, roles_served, slot_rules, weekly_rules
+from nutriplan.planning.pattern_rows import (
+    add_group_columns,
+    day_amounts,
+    good_choice_ids,
+    plan_pattern,
+    unknown_capped,
+    unsafe_fish,
+)
+from nutriplan.planning.rules import slot_rules, weekly_rules
+from nutriplan.planning.templates import (
+    daily_kind_limits,
+    food_kinds,
+    load_templates,
+    pairing_rules,
+    template_kinds,
+    typical_grams,
+)
 from nutriplan.planning.solvers import make_solver, solver_name
 from nutriplan.resources import data_path
 
-ITEM_COST = 1.0  # every item on the menu costs this much: meals stay simple
+ITEM_COST = 0.3  # every item costs a little (templates shape the meals, not the fewest items)
 RECOMMENDED_BONUS = 0.4  # a food in a recommend category costs less
 LIMITED_PENALTY = 1.0  # a food in a limit category costs more
 REPEAT_PENALTY = 0.6  # per earlier day the food was served
 YESTERDAY_PENALTY = 0.8  # extra when it was served yesterday
 TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not picked by order
+KIND_REPEAT_PENALTY = 0.4  # per earlier use of the same kind of protein food in the same slot
+KIND_TIRED_DAYS = 3  # from this many days of one protein kind in a slot, it costs KIND_TIRED_PENALTY more
+KIND_TIRED_PENALTY = 1.0
+SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
+REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
+PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
 SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
 SUPPLEMENT_DOSE_WEIGHT = 4.0  # and more the larger its dose (as a share of the UL): smallest first
-SHORTLIST_PER_GROUP = 100  # most (food, slot) pairs per slot and role kept from a big table
+SHORTLIST_PER_GROUP = 8  # most (food, slot) pairs per slot and food kind (curated: 2-26 foods a kind)
 # HiGHS restarts its search after root presolve reductions; on the small, tight day models that
 # cost more than it saved (bench/plan_bench.py, deficient client: 6.3 s with restarts, 3.4 s without).
 DAY_MODEL_HIGHS_OPTIONS = {"mip_allow_restart": False}
@@ -64,6 +95,8 @@ class WeekState:
     yesterday_dinner_protein: set[str]
     tag_servings: dict[str, float]
     totals: dict[str, float]
+    groups: dict[str, float] = None  # food-pattern amounts so far (model groups)
+    kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
 
 
 @dataclass
@@ -77,6 +110,8 @@ class SolvedWeek:
     seconds: float
     notes: list[Note]
     solver: str
+    pattern: object = None  # the PatternPlan the week followed
+    relaxed_days: list[int] = None  # days whose pattern floors had to become soft targets
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +123,19 @@ def category_kinds() -> dict[str, str]:
 
 def _tie_break(food_id: str) -> float:
     return (zlib.crc32(food_id.encode()) % 1000) / 1000.0 * TIE_BREAK
+
+
+def person_key(targets: Targets) -> str:
+    """Return a stable text naming the person's targets (two people with different targets get
+    different keys, so their seeded cost perturbations and menus differ)."""
+    parts = [f"{k}:{t.min}:{t.max}:{t.value}" for k, t in sorted(targets.nutrients.items())]
+    return "|".join(parts)
+
+
+def seeded_costs(food_ids: pd.Series, seed: int, person: str) -> np.ndarray:
+    """Return a cost perturbation in [0, ``SEED_JITTER``) per food, fixed by (seed, person, food)."""
+    salt = zlib.crc32(f"{seed}|{person}".encode())
+    return np.array([(zlib.crc32(f"{salt}:{f}".encode()) % 10007) / 10007.0 * SEED_JITTER for f in food_ids])
 
 
 def daily_bounds(targets: Targets, options: PlanOptions) -> tuple[list[Bound], list[EnergyShareBound]]:
@@ -123,33 +171,62 @@ def needed_nutrients(bounds: list[Bound], shares: list[EnergyShareBound]) -> lis
     return list(dict.fromkeys(keys))
 
 
-def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], tags: list[str]) -> pd.DataFrame:
-    """Return one row per (food, slot) the food suits and the slot serves, with per-serving
-    nutrients, portion steps and one boolean ``tag_<tag>`` column per tag."""
+def portion_scale(energy_target_kcal: float) -> float:
+    """Return how much this person's portions scale against a typical 2,000-kcal portion
+    (energy target / 2,000, within ``PORTION_SCALE_RANGE``): a 6-year-old eats child portions."""
+    lo, hi = PORTION_SCALE_RANGE
+    return float(min(hi, max(lo, energy_target_kcal / REFERENCE_KCAL)))
+
+
+def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: float) -> pd.DataFrame:
+    """Return per food of ``table`` the portion bounds in steps of ``step`` servings:
+    ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``; at least one step)
+    and ``typical_steps`` (the kind's typical grams of ``portion_rules.csv`` times ``scale``, as
+    servings, within the bounds; one serving times ``scale`` when the kind has none)."""
+    min_servings = table.get("min_servings", pd.Series(DEFAULT_MIN_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MIN_SERVINGS).to_numpy(float)
+    max_servings = table.get("max_servings", pd.Series(DEFAULT_MAX_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MAX_SERVINGS).to_numpy(float)
+    grams = table["serving_g"].to_numpy(float)
+    min_steps = np.maximum(1, np.ceil(min_servings * scale / step - 1e-9)).astype(int)
+    max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
+    typical_g = kinds.map(typical_grams()).to_numpy(float)
+    typical = np.where(np.isnan(typical_g), scale, typical_g * scale / grams)
+    typical_steps = np.clip(np.round(typical / step), min_steps, max_steps).astype(int)
+    return pd.DataFrame({"min_steps": min_steps, "max_steps": max_steps, "typical_steps": typical_steps},
+                        index=table.index)
+
+
+def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], tags: list[str],
+               templates: pd.DataFrame | None = None, scale: float = 1.0) -> pd.DataFrame:
+    """Return one row per (food, slot) the food suits (its ``slots``) and some template of the
+    slot takes (its kind), with its ``kind``, per-serving nutrients, portion steps scaled by
+    ``scale`` and one boolean ``tag_<tag>`` column per tag."""
     step = options.portion_step
+    templates = load_templates(options.templates) if templates is None else templates
+    kinds = food_kinds(foods)
     rows = []
     for slot in options.slots:
-        served = roles_served(slot)
-        suits = foods["slots"].map(lambda cell, slot=slot: slot in as_list(cell)) & foods["role"].isin(served)
+        takes = template_kinds(templates, slot)
+        suits = foods["slots"].map(lambda cell, slot=slot: slot in as_list(cell)) & kinds.isin(takes)
         part = foods[suits]
         rows.append(pd.DataFrame({"food_id": part.index.astype(str), "slot": slot}, index=None))
     pairs = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["food_id", "slot"])
     table = foods.loc[pairs["food_id"]].reset_index(drop=True)
     pairs["role"] = table["role"].to_numpy()
+    pairs["kind"] = kinds.loc[pairs["food_id"]].to_numpy()
     pairs["staple"] = table.get("staple", pd.Series(False, index=table.index)).fillna(False).astype(bool).to_numpy()
     grams = table["serving_g"].to_numpy(float)
+    pairs["serving_g"] = grams
     for key in nutrients:
         pairs[key] = table[key].to_numpy(float) * grams / 100.0
-    min_servings = table.get("min_servings", pd.Series(DEFAULT_MIN_SERVINGS, index=table.index)).fillna(DEFAULT_MIN_SERVINGS).to_numpy(float)
-    max_servings = table.get("max_servings", pd.Series(DEFAULT_MAX_SERVINGS, index=table.index)).fillna(DEFAULT_MAX_SERVINGS).to_numpy(float)
-    pairs["min_steps"] = np.maximum(1, np.ceil(min_servings / step - 1e-9)).astype(int)
-    pairs["max_steps"] = np.maximum(pairs["min_steps"], np.floor(max_servings / step + 1e-9)).astype(int)
+    steps = portion_steps(table, pd.Series(pairs["kind"].to_numpy(), index=table.index), scale, step)
+    for column in steps.columns:
+        pairs[column] = steps[column].to_numpy()
     food_tags = table.get("tags", pd.Series([[]] * len(table))).map(as_list)
     for tag in tags:
         pairs[f"tag_{tag}"] = food_tags.map(lambda cell, tag=tag: tag in cell).to_numpy(bool)
-    kinds = category_kinds()
-    pairs["recommended"] = food_tags.map(lambda cell: any(kinds.get(t) == "recommend" for t in cell)).to_numpy(bool)
-    pairs["limited"] = food_tags.map(lambda cell: any(kinds.get(t) == "limit" for t in cell)).to_numpy(bool)
+    kinds_of = category_kinds()
+    pairs["recommended"] = food_tags.map(lambda cell: any(kinds_of.get(t) == "recommend" for t in cell)).to_numpy(bool)
+    pairs["limited"] = food_tags.map(lambda cell: any(kinds_of.get(t) == "limit" for t in cell)).to_numpy(bool)
     return pairs
 
 
@@ -170,7 +247,8 @@ def shortlist(pairs: pd.DataFrame, bounds: list[Bound], per_group: int = SHORTLI
             score -= amount / bound.hi
     score += 0.5 * pairs["recommended"].astype(float) - 0.5 * pairs["limited"].astype(float)
     tagged = pairs.filter(like="tag_").any(axis=1)
-    rank = score.groupby([pairs["slot"], pairs["role"]]).rank(method="first", ascending=False)
+    group = pairs["kind"] if "kind" in pairs.columns else pairs["role"]
+    rank = score.groupby([pairs["slot"], group]).rank(method="first", ascending=False)
     return pairs[(rank <= per_group) | tagged].reset_index(drop=True)
 
 
@@ -179,7 +257,10 @@ def fish_allowed(options: PlanOptions) -> bool:
     return options.diet in ("omnivore", "pescatarian") and "fish" not in options.exclude_allergens
 
 
-def weekly_tag_rules(options: PlanOptions) -> tuple[dict[str, float], dict[str, float]]:
+CHILD_FISH_AGE = 11  # under this age the FDA/EPA chart gives child-sized fish servings
+
+
+def weekly_tag_rules(options: PlanOptions, profile=None) -> tuple[dict[str, float], dict[str, float]]:
     """Return (least servings a week, most servings a week) per category tag for these options."""
     rules = weekly_rules()
     minimum = {r.tag: float(r.servings_per_week) for r in rules.itertuples() if r.rule == "min"}
@@ -189,6 +270,8 @@ def weekly_tag_rules(options: PlanOptions) -> tuple[dict[str, float], dict[str, 
         minimum["fatty_fish"] = options.fatty_fish_servings_per_week
     if not fish_allowed(options):
         minimum.pop("fatty_fish", None)
+    if profile is not None and profile.age_years < CHILD_FISH_AGE and options.fatty_fish_servings_per_week is None:
+        minimum.pop("fatty_fish", None)  # children: the seafood rows follow the FDA/EPA chart instead
     return minimum, maximum
 
 
@@ -212,29 +295,59 @@ def supplement_table(supplements: list) -> pd.DataFrame:
     return table
 
 
-def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list) -> SolvedWeek:
+def energy_target_kcal(targets: Targets) -> float:
+    """Return the day's energy target in kcal (the target value, else the window's middle)."""
+    energy = targets.nutrients["energy_kcal"]
+    return float(energy.value or (energy.min + energy.max) / 2)
+
+
+def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list,
+               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None) -> SolvedWeek:
     """Plan ``options.days`` days from ``foods`` for ``targets``; raise ``InfeasiblePlanError``
-    naming the conflicting rules when some day cannot meet them."""
+    naming the conflicting rules when some day cannot meet them.
+
+    ``locked``: items the plan must hold (columns day, slot, food_id, servings: at least that many
+    servings of that food in that meal); ``preferred``: food id -> objective bonus (> 0 favours the
+    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``."""
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
     eligibility = eligible_foods(foods, options, needed)
-    week_min, week_max = weekly_tag_rules(options)
+    pplan = plan_pattern(targets, options)
+    _exclude_for_pattern(eligibility, targets.profile)
+    week_min, week_max = weekly_tag_rules(options, targets.profile)
+    sensitive = targets.profile.pregnant or targets.profile.lactating or targets.profile.age_years < 11
+    if sensitive:
+        week_max["fda_good_choice"] = 1.0
     tags = sorted(set(week_min) | set(week_max))
-    pairs_all = shortlist(menu_pairs(eligibility.foods, options, needed, tags), bounds)
+    energy_target = energy_target_kcal(targets)
+    templates = load_templates(options.templates)
+    scale = portion_scale(energy_target)
+    eligible = eligibility.foods
+    if sensitive:
+        eligible = eligible.copy()
+        good = set(good_choice_ids(eligible))
+        eligible["tags"] = [as_list(t) + (["fda_good_choice"] if f in good else [])
+                            for f, t in zip(eligible.index, eligible.get("tags", [[]] * len(eligible)))]
+    pairs_all = shortlist(menu_pairs(eligible, options, needed, tags, templates, scale), bounds)
+    groups = add_group_columns(pairs_all, pplan.pattern)
+    if locked is not None and len(locked):
+        pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
+    pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
+    if preferred:
+        pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
     supp = supplement_table(supplements) if options.allow_supplements else None
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
         raise InfeasiblePlanError([_conflict_no_fish()])
 
-    state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed})
-    energy_target = targets.nutrients["energy_kcal"].value or (
-        (targets.nutrients["energy_kcal"].min + targets.nutrients["energy_kcal"].max) / 2
-    )
-    items, supp_rows, results, notes = [], [], [], []
+    state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
+    items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
+    pairing, kind_limits = pairing_rules(), daily_kind_limits(options.diet)
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
+        pairs["locked_steps"] = _locked_steps(pairs, locked, day, options.portion_step)
         tag_servings: dict[str, tuple[float | None, float | None]] = {}
         for tag in tags:
             lo = fish_due[day - 1] - state.tag_servings[tag] if tag == "fatty_fish" and tag in week_min else None
@@ -243,14 +356,27 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         day_bounds = _bounds_for_day(bounds, state, day, options)
         inputs = DayInputs(
             day=day, pairs=pairs, bounds=day_bounds, shares=shares,
-            slot_rules=slot_rules(options.slots), role_rules=role_rules(options.slots),
+            slot_rules=slot_rules(options.slots), role_rules=[],
             portion_step=options.portion_step, energy_target_kcal=energy_target,
             tag_servings=tag_servings, supplements=supp,
             fixed_supplement_totals={k: v for k, v in fixed.items() if v},
+            templates=templates, pairing=pairing, kind_limits=kind_limits,
+            group_rows=pplan.rows_for_day(day, state.groups),
         )
         remaining = options.time_limit_s - (time.perf_counter() - started)
         solver = day_solver(options, max(1.0, remaining / (options.days - day + 1)), notes)
         result = solve_day(inputs, solver)
+        if result.status not in ("optimal", "time_limit_feasible"):
+            # the pattern's floors become soft targets for this day (the caps stay): every nutrient
+            # rule first, then as much of the pattern as they allow
+            softened = {name: (col, None, hi, soft if soft else lo) if name != "whole_grains" else (col, lo, hi, soft)
+                        for name, (col, lo, hi, soft) in inputs.group_rows.items()}
+            retry = DayInputs(**{**inputs.__dict__, "group_rows": softened})
+            retried = solve_day(retry, solver)
+            inputs = retry  # explained without the pattern's floors: a nutrient rule is the conflict
+            if retried.status in ("optimal", "time_limit_feasible"):
+                result = retried
+                relaxed_days.append(day)
         if result.status not in ("optimal", "time_limit_feasible"):
             used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
                              - set(pairs["food_id"]))
@@ -266,6 +392,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             for idx, units in result.supplement_units[result.supplement_units > 0].items():
                 supp_rows.append({"day": day, "supplement_id": supp.at[idx, "supplement_id"], "units": int(units)})
         _advance(state, chosen, result, tags, needed, supp, fixed)
+        for key, value in day_amounts(pairs, result.servings[chosen.index], groups).items():
+            state.groups[key] = state.groups.get(key, 0.0) + value
 
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
@@ -273,11 +401,33 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             text=(f"Minimums are met on average over the {options.days} days; every day reaches at "
                   f"least {options.daily_floor_share:.0%} of each target."),
         ))
+    if relaxed_days:
+        notes.append(Note(
+            id="plan_pattern_relaxed", source="nutriplan planner",
+            text=(f"On day(s) {', '.join(map(str, relaxed_days))} the food pattern's minimum amounts "
+                  "could not all be met together with every nutrient rule; those days meet every "
+                  "nutrient rule and come as close to the pattern as they allow (see the adherence table)."),
+        ))
     return SolvedWeek(
         eligibility, pd.DataFrame(items, columns=["day", "slot", "food_id", "servings"]),
         pd.DataFrame(supp_rows, columns=["day", "supplement_id", "units"]), results,
-        time.perf_counter() - started, notes, solver_name(solver),
+        time.perf_counter() - started, notes, solver_name(solver), pplan, relaxed_days,
     )
+
+
+def _exclude_for_pattern(eligibility: Eligibility, profile) -> None:
+    """Leave out unsafe fish for this person and foods whose capped food-group amounts are
+    unknown (``eligibility`` is updated in place, each with its reason)."""
+    foods = eligibility.foods
+    reasons = dict(unsafe_fish(foods, profile))
+    unknown = unknown_capped(foods)
+    if unknown:
+        reasons["food-pattern amount unknown"] = unknown
+    for reason, ids in reasons.items():
+        ids = [f for f in ids if f in eligibility.foods.index]
+        if ids:
+            eligibility.excluded[reason] = ids
+            eligibility.foods = eligibility.foods.drop(index=ids)
 
 
 def day_solver(options: PlanOptions, time_limit_s: float, notes: list[Note]):
@@ -300,7 +450,8 @@ def _conflict_no_fish() -> Conflict:
     return Conflict(
         name="week_min_fatty_fish",
         message="fatty fish: the allowed foods include no fatty fish, but the plan asks for fatty fish each week",
-        suggestion="allow fatty fish (salmon, sardines, mackerel, trout) or set the fatty-fish servings to 0",
+        suggestion="allow fatty fish (salmon, sardines, mackerel, trout), or in the library set "
+                   "PlanOptions(fatty_fish_servings_per_week=0)",
     )
 
 
@@ -321,20 +472,70 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         + LIMITED_PENALTY * pairs["limited"].to_numpy(float)
         + (1 - staple) * (REPEAT_PENALTY * used_kept + YESTERDAY_PENALTY * yesterday)
         + pairs["food_id"].map(_tie_break).to_numpy(float)
+        + pairs["seed_cost"].to_numpy(float)
     )
+    if state.kind_uses:
+        uses = [state.kind_uses.get((slot, kind), 0) if role == "protein" else 0
+                for slot, kind, role in zip(pairs["slot"], pairs["kind"], pairs["role"])]
+        uses = np.array(uses, float)
+        pairs["cost"] += KIND_REPEAT_PENALTY * uses + KIND_TIRED_PENALTY * (uses >= KIND_TIRED_DAYS)
     return pairs
 
 
+def _keep_locked(pairs_all, locked, foods, options, needed, tags, templates, scale) -> pd.DataFrame:
+    """Return ``pairs_all`` with every locked (food, slot) pair present (the shortlist may have
+    cut it); a locked food the plan may not use raises ``InputError``."""
+    from nutriplan.errors import InputError
+
+    missing = [f for f in locked["food_id"] if f not in foods.index]
+    if missing:
+        raise InputError(f"locked item(s) {', '.join(map(str, missing))}: not allowed by the diet, "
+                         "allergens, exclusions or data")
+    every = menu_pairs(foods.loc[sorted(set(locked["food_id"]))], options, needed, tags, templates, scale)
+    key = set(zip(pairs_all["food_id"], pairs_all["slot"]))
+    extra = every[[(f, s) not in key for f, s in zip(every["food_id"], every["slot"])]]
+    return pd.concat([pairs_all, extra], ignore_index=True) if len(extra) else pairs_all
+
+
+def _locked_steps(pairs: pd.DataFrame, locked: pd.DataFrame | None, day: int, step: float) -> np.ndarray:
+    """Return, per pair of the day, the least portion steps a locked item demands (0: not locked)."""
+    steps = np.zeros(len(pairs), int)
+    if locked is None or not len(locked):
+        return steps
+    today = locked[locked["day"] == day]
+    for row in today.itertuples():
+        hit = ((pairs["food_id"] == row.food_id) & (pairs["slot"] == row.slot)).to_numpy()
+        steps[hit] = int(math.ceil(float(row.servings) / step - 1e-9))
+    return steps
+
+
+#: In weekly-average mode, the most a day is assumed to add towards a target that has no upper
+#: limit, as a multiple of the target (for the catch-up of the days before the last).
+CATCH_UP_SHARE = 1.5
+
+
 def _bounds_for_day(bounds: list[Bound], state: WeekState, day: int, options: PlanOptions) -> list[Bound]:
-    if options.minimum_mode != "weekly_average" or day < options.days:
+    """Return the day's bounds. Weekly-average mode: each day's floor rises so that what the week
+    still needs stays reachable on the days left (each of them adding at most its upper limit, or
+    ``CATCH_UP_SHARE`` x the target where there is none); the last day must reach what is left,
+    never above its upper limit (a catch-up is capped at the UL/CDRR)."""
+    if options.minimum_mode != "weekly_average":
         return bounds
-    last = []
+    left = options.days - day
+    out = []
     for bound in bounds:
         if bound.soft_target is not None and bound.lo is not None:
             still_needed = bound.soft_target * options.days - state.totals.get(bound.key, 0.0)
-            bound = Bound(bound.key, max(bound.lo, still_needed), bound.hi, bound.scope, "min", bound.hi_kind, None)
-        last.append(bound)
-    return last
+            per_day = bound.hi if bound.hi is not None and bound.scope == "total" else CATCH_UP_SHARE * bound.soft_target
+            lo = max(bound.lo, still_needed - left * per_day)
+            if bound.hi is not None and bound.scope == "total":
+                lo = min(lo, bound.hi)
+            if left == 0:
+                bound = Bound(bound.key, lo, bound.hi, bound.scope, "min", bound.hi_kind, None)
+            else:
+                bound = Bound(bound.key, lo, bound.hi, bound.scope, bound.lo_kind, bound.hi_kind, bound.soft_target)
+        out.append(bound)
+    return out
 
 
 def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: list[str],
@@ -345,6 +546,9 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     for food_id in set(chosen["food_id"]):
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
     state.yesterday = set(chosen["food_id"])
+    if state.kind_uses is not None and "kind" in chosen.columns:
+        for slot, kind in set(zip(chosen["slot"], chosen["kind"])):
+            state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
     dinner_protein = chosen[(chosen["slot"] == "dinner") & (chosen["role"] == "protein")]
     state.yesterday_dinner_protein = set(dinner_protein["food_id"])
     for tag in tags:
