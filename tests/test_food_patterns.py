@@ -182,7 +182,7 @@ LEVELS = list(range(1000, 3201, 200))
 def test_every_pattern_at_every_level_has_every_group():
     table = fp.load_patterns()
     groups = {
-        "healthy_us": 17, "healthy_mediterranean": 16, "healthy_vegetarian": 17,
+        "healthy_us": 17, "healthy_mediterranean": 17, "healthy_vegetarian": 18,
     }
     for name, count in groups.items():
         for level in LEVELS:
@@ -199,14 +199,48 @@ def test_every_pattern_at_every_level_has_every_group():
     ("healthy_us", 2000, "protein_seafood_oz_eq", 8), ("healthy_us", 2000, "veg_red_orange_cup_eq", 5.5),
     ("healthy_us", 1000, "dairy_cup_eq", 2), ("healthy_us", 3200, "oils_g", 51),
     ("healthy_us", 2400, "protein_meat_poultry_eggs_oz_eq", 31), ("healthy_us", 1600, "other_uses_kcal", 100),
+    ("healthy_us", 1800, "other_uses_kcal", 140),
+    # Table A3-5 (Healthy Mediterranean-Style, ages 2 and older)
     ("healthy_mediterranean", 2000, "fruit_cup_eq", 2.5), ("healthy_mediterranean", 2000, "dairy_cup_eq", 2),
-    ("healthy_mediterranean", 2000, "protein_seafood_oz_eq", 15),
+    ("healthy_mediterranean", 2000, "protein_oz_eq", 6.5), ("healthy_mediterranean", 2000, "protein_seafood_oz_eq", 15),
+    ("healthy_mediterranean", 1000, "protein_seafood_oz_eq", 3), ("healthy_mediterranean", 1600, "protein_seafood_oz_eq", 11),
+    ("healthy_mediterranean", 2800, "fruit_cup_eq", 3), ("healthy_mediterranean", 2800, "dairy_cup_eq", 2.5),
+    ("healthy_mediterranean", 3200, "protein_seafood_oz_eq", 17), ("healthy_mediterranean", 1600, "other_uses_kcal", 120),
+    ("healthy_mediterranean", 3200, "other_uses_kcal", 540),
+    # Table A3-4 (Healthy Vegetarian, ages 2 and older)
     ("healthy_vegetarian", 2000, "protein_oz_eq", 3.5), ("healthy_vegetarian", 2000, "grains_oz_eq", 6.5),
+    ("healthy_vegetarian", 2000, "protein_eggs_oz_eq", 3), ("healthy_vegetarian", 2000, "protein_legumes_oz_eq", 6),
+    ("healthy_vegetarian", 2000, "protein_soy_oz_eq", 8), ("healthy_vegetarian", 2000, "protein_nuts_seeds_oz_eq", 7),
+    ("healthy_vegetarian", 1000, "protein_oz_eq", 1), ("healthy_vegetarian", 1600, "grains_whole_oz_eq", 3),
+    ("healthy_vegetarian", 3200, "protein_oz_eq", 6), ("healthy_vegetarian", 3200, "protein_nuts_seeds_oz_eq", 13),
+    ("healthy_vegetarian", 3000, "protein_nuts_seeds_oz_eq", 12), ("healthy_vegetarian", 2600, "protein_legumes_oz_eq", 9),
+    ("healthy_vegetarian", 2000, "other_uses_kcal", 250), ("healthy_vegetarian", 1000, "other_uses_kcal", 170),
 ])
 def test_published_pattern_cells(name, kcal, group, amount):
     table = fp.load_patterns()
     cell = table[(table["pattern"] == name) & (table["energy_kcal"] == kcal) & (table["group"] == group)]
     assert cell["amount"].tolist() == [amount]
+
+
+@pytest.mark.parametrize("kcal", LEVELS)
+def test_variations_differ_from_us_style_only_where_the_guidelines_say(kcal):
+    """Mediterranean-Style: more fruits and seafood, less dairy (adults), more protein foods in total, the rest
+    as U.S.-Style; Vegetarian: the vegetable subgroups, fruits, dairy and oils as U.S.-Style (DGA Appendix 3)."""
+    table = fp.load_patterns()
+    level = table[table["energy_kcal"] == kcal]
+    us, med, veg = (level[level["pattern"] == n].set_index("group")["amount"]
+                    for n in ("healthy_us", "healthy_mediterranean", "healthy_vegetarian"))
+    changed = {"fruit_cup_eq", "dairy_cup_eq", "protein_oz_eq", "protein_seafood_oz_eq", "other_uses_kcal"}
+    assert set(med.index) == set(us.index)
+    for group in set(us.index) - changed:
+        assert med[group] == us[group], group
+    assert med["fruit_cup_eq"] >= us["fruit_cup_eq"] and med["protein_seafood_oz_eq"] >= us["protein_seafood_oz_eq"]
+    assert med["dairy_cup_eq"] <= us["dairy_cup_eq"] and med["protein_oz_eq"] >= us["protein_oz_eq"]
+    for group in ("fruit_cup_eq", "vegetables_cup_eq", *fp.VEGETABLE_COLUMNS, "dairy_cup_eq", "oils_g"):
+        assert veg[group] == us[group], group
+    assert veg["grains_oz_eq"] >= us["grains_oz_eq"] and veg["protein_oz_eq"] < us["protein_oz_eq"]
+    for name, limit in (("U.S.", us), ("Med", med), ("Veg", veg)):  # the limit is a small share of the level
+        assert 0 < limit["other_uses_kcal"] < 0.2 * kcal, name
 
 
 @pytest.mark.parametrize("name", ["healthy_us", "healthy_mediterranean", "healthy_vegetarian"])
