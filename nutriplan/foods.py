@@ -142,7 +142,7 @@ def _standardise(raw: pd.DataFrame, allergens_known: bool, tags_source: str) -> 
             numeric.append(column)
             table[column] = ""
     for column in numeric:
-        table[column] = pd.to_numeric(table[column].replace("", None), errors="coerce").astype("float64")
+        table[column] = _exact_floats(table[column])
     for key in nutrient_keys():
         if key not in table.columns:
             table[key] = math.nan
@@ -213,6 +213,18 @@ def _with_derived_flags(table: pd.DataFrame) -> pd.DataFrame:
     table["tags"] = [t if isinstance(t, tuple) else () for t in flags["tags"]]
     table["tags_source"] = pd.array(["rules"] * len(table), dtype="string")
     return _add_indicators(table)
+
+
+def _exact_floats(column: pd.Series) -> pd.Series:
+    """Return text numbers as float64 parsed exactly as Python's ``float`` does (pandas' own parser
+    may round the last digit on some versions), with blanks and non-numbers as NaN."""
+    def parse(text) -> float:
+        try:
+            return float(text)
+        except (TypeError, ValueError):
+            return math.nan
+
+    return pd.Series([parse(t) for t in column], index=column.index, dtype="float64")
 
 
 def load_foods(source: str | Path = "curated") -> pd.DataFrame:
