@@ -166,6 +166,9 @@ def check_plan_as_food(plan, foods) -> None:
     if options.diet == "omnivore" and not relaxed:
         meats = week["protein_meat_oz_eq"] + week["protein_poultry_oz_eq"] + week["protein_eggs_oz_eq"]
         assert meats >= 0.5 * daily["protein_meat_poultry_eggs_oz_eq"] * days - 1e-6
+    if options.diet == "omnivore" and not vegetarian_pattern:  # nuts, seeds, soy: at most 2.5x a week's amount
+        weekly_nuts = daily["protein_nuts_seeds_soy_oz_eq"] * 7
+        assert week["protein_nuts_seeds_soy_oz_eq"] <= 2.5 * weekly_nuts * -(-days // 7) + 1e-6
     for group in SUBGROUPS:
         if not relaxed:
             assert week[group] >= daily[group] * days - 1e-6, (group, week[group])

@@ -33,6 +33,8 @@ PROTEIN_MAX_SHARE = 1.5  # protein foods near the pattern: at most 1.5x its dail
 MEAT_MIN_SHARE = 0.5  # omnivores: meats, poultry and eggs at least half the pattern's weekly amount
 MEAT_MAX_SHARE = 1.5  # ... and at most 1.5x it
 DAIRY_MAX_SHARE = 1.5  # dairy near the pattern: at most 1.5x its daily amount (no 6 cups of milk)
+WEEKLY_MARGIN = 0.01  # weekly amounts are planned 1% inside their bounds: grams printed to 0.1 g hold them
+NUTS_MAX_SHARE = 2.5  # omnivores (U.S.-Style, Mediterranean): nuts, seeds, soy at most 2.5x the weekly amount
 LEGUME_MAX_SHARE = 2.0  # U.S.-Style and Mediterranean: beans, peas, lentils at most 2x the weekly amount
 #: Groups whose amounts are capped: a food with an unknown amount of one of these is left out.
 CAPPED_COLUMNS = ("protein_seafood_oz_eq", "protein_meat_oz_eq", "protein_poultry_oz_eq", "protein_eggs_oz_eq",
@@ -139,7 +141,7 @@ class PatternPlan:
             """What must be reached by the end of ``day``: ``total`` spread over the days after
             the first ``lag`` (so a day can catch up), less what is done."""
             share = 1.0 if days <= lag else max(0.0, (day - lag) / (days - lag))
-            return max(0.0, total * share - 1e-9)
+            return max(0.0, total * share * (1 + WEEKLY_MARGIN))
 
         for group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
             target = daily[group]
@@ -156,7 +158,7 @@ class PatternPlan:
             lo = due(week) - so_far.get(group, 0.0)
             hi = None
             if group == "veg_legumes_cup_eq" and p.legumes == "vegetables":
-                hi = max(LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(days) - so_far.get(group, 0.0), 0.0)
+                hi = max(LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0), 0.0)
             rows[group] = (f"g_{group}", lo if lo > 0 else None, hi, week / days)
         rows["protein_oz_eq"] = ("g_protein_oz_eq", None, PROTEIN_MAX_SHARE * daily["protein_oz_eq"],
                                  daily["protein_oz_eq"])
@@ -165,13 +167,13 @@ class PatternPlan:
         if self.meat_rules:
             week = p.weekly["protein_meat_poultry_eggs_oz_eq"] * days / 7.0
             lo = due(MEAT_MIN_SHARE * week) - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
-            hi = (MEAT_MAX_SHARE * p.weekly["protein_meat_poultry_eggs_oz_eq"] * cap_weeks(days)
+            hi = (MEAT_MAX_SHARE * p.weekly["protein_meat_poultry_eggs_oz_eq"] * cap_weeks(days) * (1 - WEEKLY_MARGIN)
                   - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0))
             rows["protein_meat_poultry_eggs_oz_eq"] = ("g_protein_meat_poultry_eggs_oz_eq",
                                                        lo if lo > 0 else None, max(hi, 0.0), week / days)
         if self.seafood_oz_week is not None:
             least = self.seafood_oz_week[0] * days / 7.0
-            most = self.seafood_oz_week[1] * cap_weeks(days)
+            most = self.seafood_oz_week[1] * cap_weeks(days) * (1 - WEEKLY_MARGIN)
             done = so_far.get("protein_seafood_oz_eq", 0.0)
             lo = due(least, lag=2) - done
             rows["protein_seafood_oz_eq"] = ("g_protein_seafood_oz_eq", lo if lo > 0 else None,
@@ -180,6 +182,10 @@ class PatternPlan:
             rows["protein_seafood_oz_eq"] = ("g_protein_seafood_oz_eq", None, 0.0, None)
         for group in ("protein_nuts_seeds_soy_oz_eq", "oils_g"):
             rows[group] = (f"g_{group}", None, None, daily[group])
+        if self.meat_rules and p.legumes == "vegetables":  # omnivores (others draw protein from these)
+            group = "protein_nuts_seeds_soy_oz_eq"
+            hi = NUTS_MAX_SHARE * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0)
+            rows[group] = (f"g_{group}", None, max(hi, 0.0), daily[group])
         return {k: v for k, v in rows.items() if v[1] is not None or v[2] is not None or v[3]}
 
 
@@ -268,6 +274,8 @@ def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float
     if group == "protein_meat_poultry_eggs_oz_eq" and pplan.meat_rules and week:
         return (MEAT_MIN_SHARE * daily * period_days,
                 MEAT_MAX_SHARE * p.weekly[group] * cap_weeks(period_days))
+    if group == "protein_nuts_seeds_soy_oz_eq" and week and pplan.meat_rules and p.legumes == "vegetables":
+        return None, NUTS_MAX_SHARE * p.weekly[group] * cap_weeks(period_days)
     if group == "protein_seafood_oz_eq" and week:
         if pplan.seafood_oz_week is None:
             return None, 0.0

@@ -168,7 +168,8 @@ def pattern_problems(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 problems.append(f"day {day.day}: {group} {today[group]:.2f}, the pattern asks at least {low:.2f}")
             if high is not None and _over(today[group], high + 1e-6):
                 problems.append(f"day {day.day}: {group} {today[group]:.2f}, at most {high:.2f}")
-    for group in ("veg_legumes_cup_eq", "protein_meat_poultry_eggs_oz_eq", "protein_seafood_oz_eq"):
+    for group in ("veg_legumes_cup_eq", "protein_meat_poultry_eggs_oz_eq", "protein_seafood_oz_eq",
+                  "protein_nuts_seeds_soy_oz_eq"):
         low, high = bounds_of(group, pplan, float(n_days))
         if low is not None and not relaxed and _under(week[group], low - 1e-6):
             problems.append(f"week: {group} {week[group]:.2f}, at least {low:.2f}")
