@@ -302,13 +302,16 @@ def energy_target_kcal(targets: Targets) -> float:
 
 
 def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list,
-               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None) -> SolvedWeek:
+               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None,
+               day_rules=None) -> SolvedWeek:
     """Plan ``options.days`` days from ``foods`` for ``targets``; raise ``InfeasiblePlanError``
     naming the conflicting rules when some day cannot meet them.
 
     ``locked``: items the plan must hold (columns day, slot, food_id, servings: at least that many
     servings of that food in that meal); ``preferred``: food id -> objective bonus (> 0 favours the
-    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``."""
+    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``.
+    ``day_rules``: a ``nutriplan.planning.replan_rows.DayRules`` (exact locks, closed meals,
+    forbidden (day, slot, food) pairs, previous-plan bonus) applied to each day's menu."""
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
@@ -348,6 +351,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
         pairs["locked_steps"] = _locked_steps(pairs, locked, day, options.portion_step)
+        if day_rules is not None:
+            pairs = day_rules.apply(pairs, pairs_all, day, options.portion_step)
         tag_servings: dict[str, tuple[float | None, float | None]] = {}
         for tag in tags:
             lo = fish_due[day - 1] - state.tag_servings[tag] if tag == "fatty_fish" and tag in week_min else None
