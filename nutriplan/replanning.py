@@ -1,4 +1,5 @@
-"""The dietitian's loop over a finished plan: ``replan`` (lock, replace, regenerate),
+"""The dietitian's loop over a finished plan (``nutriplan.replanning``: not ``nutriplan.replan``, which
+is the function): ``replan`` (lock, replace, regenerate),
 ``swap_suggestions`` and ``apply_swap``.
 
 ``replan`` re-solves the week with the weekly planner (``nutriplan.planning.week.solve_week``)
@@ -113,7 +114,7 @@ class SwapSuggestion(BaseModel):
 def _parts(text: str, what: str, least: int, most: int) -> list[str]:
     parts = [p.strip() for p in str(text).split(":")]
     if not least <= len(parts) <= most or any(not p for p in parts):
-        forms = {"lock": "DAY[:SLOT[:FOOD[:SERVINGS]]]", "replace": "DAY:SLOT:FOOD[:NEW_FOOD]",
+        forms = {"lock": "DAY[:SLOT[:FOOD[:SERVINGS]]]", "replace": "DAY:SLOT:FOOD[:NEW_FOOD[:SERVINGS]]",
                  "regenerate": "DAY[:SLOT]"}
         raise InputError(f"{what} {text!r}: expected {forms[what]}, e.g. "
                          f"{ {'lock': '3:dinner', 'replace': '3:dinner:15086', 'regenerate': '2'}[what] }")
@@ -139,10 +140,16 @@ def parse_lock(text: str) -> Lock:
 
 
 def parse_replace(text: str) -> Replace:
-    """Return the ``Replace`` of ``DAY:SLOT:FOOD[:NEW_FOOD]``; raises ``InputError``."""
-    parts = _parts(text, "replace", 3, 4)
+    """Return the ``Replace`` of ``DAY:SLOT:FOOD[:NEW_FOOD[:SERVINGS]]``; raises ``InputError``."""
+    parts = _parts(text, "replace", 3, 5)
+    servings = None
+    if len(parts) == 5:
+        try:
+            servings = float(parts[4])
+        except ValueError:
+            raise InputError(f"replace {text!r}: servings must be a number, got {parts[4]!r}") from None
     return _model(Replace, f"replace {text!r}", day=parts[0], slot=parts[1], food_id=parts[2],
-                  with_food_id=parts[3] if len(parts) > 3 else None)
+                  with_food_id=parts[3] if len(parts) > 3 else None, servings=servings)
 
 
 def parse_regenerate(text: str) -> Regenerate:
@@ -283,7 +290,7 @@ def replan(plan: MealPlan, locks: Iterable = (), replace: Iterable = (), regener
            foods: pd.DataFrame | str | Path | None = None) -> MealPlan:
     """Return a new ``MealPlan`` made from ``plan`` with these changes: ``locks`` (``Lock`` or
     text ``DAY[:SLOT[:FOOD[:SERVINGS]]]``) kept exactly, ``replace`` (``Replace`` or
-    ``DAY:SLOT:FOOD[:NEW_FOOD]``) foods taken out of their day, ``regenerate`` (``Regenerate`` or
+    ``DAY:SLOT:FOOD[:NEW_FOOD[:SERVINGS]]``) foods taken out of their day, ``regenerate`` (``Regenerate`` or
     ``DAY[:SLOT]``) days or meals made afresh; everything else stays as it was wherever the rules
     allow. The plan's profile (with its current preferences: disliked and excluded foods never
     appear, liked foods are preferred), targets and options are used; ``foods`` is the food table
