@@ -246,7 +246,7 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
                          change.servings if exact else plan.options.portion_step, exact))
     for change in regenerate:
         _meal(plan, change.day, change.slot, f"regenerate day {change.day} {change.slot or ''}".strip())
-        if any((change.day, s) in closed for s in ([change.slot] if change.slot else plan.options.slots)):
+        if all((change.day, s) in closed for s in ([change.slot] if change.slot else plan.options.slots)):
             raise InputError(f"regenerate day {change.day} {change.slot or ''}: it is locked".replace("  ", " "))
     regenerated = {(r.day, r.slot) for r in regenerate}
     for day in plan.days:

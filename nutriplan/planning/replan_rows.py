@@ -10,6 +10,9 @@ own rules have trimmed them; it
 - keeps an exact lock at exactly its servings (the pair's largest portion is the locked one);
 - closes a locked meal: only its locked items may be in it;
 - drops forbidden (day, slot, food) pairs (slot ``None``: every slot of the day);
+- (``adjust``) counts the locked items of later days as already used by the week's caps (food
+  pattern budgets, weekly category limits), and leaves a wholly locked day (every meal closed)
+  without those weekly rows: its items are fixed and the finished plan is checked as a whole;
 - lowers the objective cost of the previous plan's items in their meal (``bonus``), with their
   previous portion as the typical one, so an untouched day comes out as it was.
 """
@@ -21,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from nutriplan.planning.pattern_rows import day_amounts
 
 
 @dataclass
@@ -91,3 +96,44 @@ class DayRules:
             pairs["typical_steps"] = np.clip(typical, pairs["min_steps"].to_numpy(int),
                                              pairs["max_steps"].to_numpy(int))
         return pairs[keep]
+
+    def adjust(self, inputs, pairs_all: pd.DataFrame, pplan, so_far: dict[str, float], groups: list[str]):
+        """Return the day's ``DayInputs`` with the weekly caps lowered by what later days' locked
+        items will use (a wholly locked day gets no weekly group or category rows)."""
+        from nutriplan.planning.day_model import DayInputs
+
+        day = inputs.day
+        slots = {rule.slot for rule in inputs.slot_rules}
+        if slots and all((day, s) in self.closed for s in slots):
+            return DayInputs(**{**inputs.__dict__, "group_rows": {},
+                                "tag_servings": {tag: (None, None) for tag in inputs.tag_servings}})
+        later = self.locks[self.locks["day"] > day]
+        if later.empty:
+            return inputs
+        index = {key: i for i, key in enumerate(zip(pairs_all["food_id"], pairs_all["slot"]))}
+        rows = [index[(f, s)] for f, s in zip(later["food_id"], later["slot"]) if (f, s) in index]
+        servings = pd.Series([float(v) for (f, s), v in zip(zip(later["food_id"], later["slot"]), later["servings"])
+                              if (f, s) in index], index=pairs_all.index[rows], dtype=float)
+        if servings.empty:
+            return inputs
+        reserved = day_amounts(pairs_all, servings, groups)
+        counted = pplan.rows_for_day(day, {k: so_far.get(k, 0.0) + reserved.get(k, 0.0)
+                                           for k in set(so_far) | set(reserved)})
+        # the last day that is not wholly locked must also reach what the week still lacks at its end
+        last_free = all(all((d, s) in self.closed for s in slots) for d in range(day + 1, pplan.days + 1))
+        final = pplan.rows_for_day(pplan.days, {k: so_far.get(k, 0.0) + reserved.get(k, 0.0)
+                                                for k in set(so_far) | set(reserved)}) if last_free else {}
+        group_rows = {}
+        for name, (col, lo, hi, soft) in inputs.group_rows.items():
+            capped = counted.get(name, (col, lo, hi, soft))[2]
+            at_end = final.get(name, (col, None, None, None))[1]
+            if at_end is not None and (lo is None or at_end > lo):
+                lo = at_end
+            group_rows[name] = (col, lo, min(hi, capped) if hi is not None and capped is not None else hi, soft)
+        tag_servings = {}
+        for tag, (lo, hi) in inputs.tag_servings.items():
+            column = f"tag_{tag}"
+            used = float((servings * pairs_all.loc[servings.index, column].astype(float)).sum()) \
+                if column in pairs_all.columns else 0.0
+            tag_servings[tag] = (lo, None if hi is None else hi - used)
+        return DayInputs(**{**inputs.__dict__, "group_rows": group_rows, "tag_servings": tag_servings})

@@ -368,6 +368,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             templates=templates, pairing=pairing, kind_limits=kind_limits,
             group_rows=pplan.rows_for_day(day, state.groups),
         )
+        if day_rules is not None:
+            inputs = day_rules.adjust(inputs, pairs_all, pplan, state.groups, groups)
         remaining = options.time_limit_s - (time.perf_counter() - started)
         solver = day_solver(options, max(1.0, remaining / (options.days - day + 1)), notes)
         result = solve_day(inputs, solver)
