@@ -221,6 +221,8 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
                 raise InputError(f"{what}: a locked food needs its meal (DAY:SLOT:FOOD)")
             if lock.food_id not in foods.index:
                 raise InputError(f"{what}: food {lock.food_id} is not in the food table")
+            if lock.servings is not None:
+                _check_new_item(plan, lock.slot, lock.food_id, lock.servings, foods, what)
             servings = lock.servings if lock.servings is not None else \
                 _item(plan, lock.day, lock.slot, lock.food_id, what).servings
             rows.append((lock.day, lock.slot, lock.food_id, servings, True))
@@ -242,6 +244,7 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
             if change.with_food_id not in foods.index:
                 raise InputError(f"{what}: food {change.with_food_id} is not in the food table")
             exact = change.servings is not None
+            _check_new_item(plan, change.slot, change.with_food_id, change.servings, foods, what)
             rows.append((change.day, change.slot, change.with_food_id,
                          change.servings if exact else plan.options.portion_step, exact))
     for change in regenerate:
@@ -258,6 +261,35 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
     locks_frame = pd.DataFrame(rows, columns=["day", "slot", "food_id", "servings", "exact"])
     forbidden |= _lock_guards(plan, locks_frame, foods)
     return DayRules(locks=locks_frame, closed=closed, forbidden=forbidden, bonus=bonus)
+
+
+def _check_new_item(plan: MealPlan, slot: str, food_id: str, servings: float | None, foods: pd.DataFrame,
+                    what: str) -> None:
+    """Raise ``InputError`` when ``food_id`` is not served in ``slot`` (its ``slots``, or no
+    template of the slot takes its kind) and ``InfeasiblePlanError`` naming the lock when
+    ``servings`` is not a portion the rules allow this person (in the plan's portion steps)."""
+    if food_id not in foods.index:
+        raise InputError(f"{what}: food {food_id} is not in the food table, or the diet, allergens or "
+                         "unknown flags leave it out")
+    row = foods.loc[[food_id]]
+    kind = food_kinds(row)
+    takes = template_kinds(load_templates(plan.options.templates), slot)
+    if slot not in as_list(row.iloc[0].get("slots")) or kind.iloc[0] not in takes:
+        raise InputError(f"{what}: {food_id} ({row.iloc[0]['name']}) is not served at {slot} "
+                         f"(its meals: {', '.join(as_list(row.iloc[0].get('slots'))) or 'none'})")
+    if servings is None:
+        return
+    step = plan.options.portion_step
+    bounds = portion_steps(row, kind, portion_scale(energy_target_kcal(plan.targets)), step).iloc[0]
+    lo, hi = bounds["min_steps"] * step, bounds["max_steps"] * step
+    steps = servings / step
+    if abs(steps - round(steps)) > 1e-9 or not lo - 1e-9 <= servings <= hi + 1e-9:
+        raise InfeasiblePlanError([Conflict(
+            name="lock_portion", message=f"lock {what.split(' ', 1)[1]} conflicts with the portion rule: "
+                                         f"{food_id} ({row.iloc[0]['name']}) is served {lo:g}-{hi:g} servings "
+                                         f"for this person, in steps of {step:g}; {servings:g} asked",
+            suggestion=f"lock {lo:g} to {hi:g} servings", details={"locks": [what.split(" ", 1)[1]]})],
+            headline=f"the {what} makes the rules impossible")
 
 
 def _lock_guards(plan: MealPlan, locks: pd.DataFrame, foods: pd.DataFrame) -> set:

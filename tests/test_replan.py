@@ -110,8 +110,21 @@ def test_conflicting_locks_raise_naming_the_lock_and_the_rule(base, foods):
     text = str(caught.value)
     assert f"day 1 breakfast {food} (9 servings)" in text
     assert "day 2" not in caught.value.conflicts[0].details["locks"]  # the day-2 lock is not to blame
-    assert "conflicts with" in caught.value.conflicts[0].message
-    assert any(word in text for word in ("Energy", "energy", "upper limit", "CDRR", "UL"))
+    assert "conflicts with the portion rule" in caught.value.conflicts[0].message
+
+
+def test_locks_that_break_a_weekly_rule_name_the_locks_and_the_rule(base, foods):
+    """Beef liver locked at dinner on two days running breaks "dinner protein not yesterday's"."""
+    with pytest.raises(n.InfeasiblePlanError) as caught:
+        n.replan(base, locks=["1:dinner:13326:1", "2:dinner:13326:1", "3"], foods=foods)
+    text = str(caught.value)
+    assert "day 1 dinner 13326" in text and "day 2 dinner 13326" in text
+    assert "dinner protein ['13326'] repeats day 1" in text
+
+
+def test_a_lock_the_meal_cannot_take_is_an_input_error(base, foods):
+    with pytest.raises(n.InputError, match="not served at breakfast"):
+        n.replan(base, locks=["1:breakfast:13326:0.5"], foods=foods)
 
 
 def test_bad_changes_are_input_errors_naming_them(base, foods):
