@@ -44,7 +44,7 @@ def replan(plan_file: Path, locks, replaces, regenerates, foods_source: str, fmt
     Examples:
       nutriplan replan week.json --replace 3:dinner:15086 --lock 1 --lock 2
       nutriplan replan week.json --regenerate 2 --format json --out week2.json
-      nutriplan replan week.json --lock 1:breakfast:08120:1.5 --regenerate 1:lunch
+      nutriplan replan week.json --lock 1:breakfast:08121:1.5 --regenerate 1:lunch
     """
     check_writable(out)
     if not (locks or replaces or regenerates):

@@ -127,7 +127,7 @@ def _parts(text: str, what: str, least: int, most: int) -> list[str]:
 
 def parse_lock(text: str) -> Lock:
     """Return the ``Lock`` of ``DAY[:SLOT[:FOOD[:SERVINGS]]]`` (e.g. ``3``, ``3:dinner``,
-    ``3:dinner:15086``, ``1:breakfast:08120:1.5``); raises ``InputError`` naming the form."""
+    ``3:dinner:15086``, ``1:breakfast:08121:1``); raises ``InputError`` naming the form."""
     parts = _parts(text, "lock", 1, 4)
     servings = None
     if len(parts) == 4:
@@ -256,8 +256,12 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
         for meal in day.meals:
             penalised = (day.day, None) in regenerated or (day.day, meal.slot) in regenerated
             for item in meal.items:
-                bonus[(day.day, meal.slot, item.food_id)] = (-REGENERATE_PENALTY if penalised else PREVIOUS_BONUS,
-                                                             item.servings)
+                if penalised:  # dearer in every meal of the day: not just moved to another meal
+                    for slot in plan.options.slots:
+                        bonus.setdefault((day.day, slot, item.food_id), (-REGENERATE_PENALTY, None))
+                    bonus[(day.day, meal.slot, item.food_id)] = (-REGENERATE_PENALTY, None)
+                else:
+                    bonus[(day.day, meal.slot, item.food_id)] = (PREVIOUS_BONUS, item.servings)
     locks_frame = pd.DataFrame(rows, columns=["day", "slot", "food_id", "servings", "exact"])
     forbidden |= _lock_guards(plan, locks_frame, foods)
     return DayRules(locks=locks_frame, closed=closed, forbidden=forbidden, bonus=bonus)
