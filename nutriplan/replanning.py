@@ -263,7 +263,7 @@ def day_rules_for(plan: MealPlan, locks: list[Lock], replace: list[Replace], reg
                 else:
                     bonus[(day.day, meal.slot, item.food_id)] = (PREVIOUS_BONUS, item.servings)
     locks_frame = pd.DataFrame(rows, columns=["day", "slot", "food_id", "servings", "exact"])
-    forbidden |= _lock_guards(plan, locks_frame, foods)
+    forbidden |= _lock_guards(plan, locks_frame, foods, closed)
     return DayRules(locks=locks_frame, closed=closed, forbidden=forbidden, bonus=bonus)
 
 
@@ -296,10 +296,11 @@ def _check_new_item(plan: MealPlan, slot: str, food_id: str, servings: float | N
             headline=f"the {what} makes the rules impossible")
 
 
-def _lock_guards(plan: MealPlan, locks: pd.DataFrame, foods: pd.DataFrame) -> set:
+def _lock_guards(plan: MealPlan, locks: pd.DataFrame, foods: pd.DataFrame, closed: set) -> set:
     """Return (day, slot, food) pairs kept off the menu so that locked items on later days stay
-    possible: a locked non-staple food only on the days the previous plan (or a lock) had it
-    (the variety limit), and a locked dinner protein not at dinner the day before or after."""
+    possible: a locked non-staple food that could pass the variety limit (its locked days plus
+    the days not wholly locked exceed ``max_days_per_food``) only on the days the previous plan
+    (or a lock) had it, and a locked dinner protein not at dinner the day before or after."""
     if locks.empty:
         return set()
     had: dict[str, set[int]] = {}
@@ -310,11 +311,15 @@ def _lock_guards(plan: MealPlan, locks: pd.DataFrame, foods: pd.DataFrame) -> se
     staple = foods["staple"].fillna(False).astype(bool) if "staple" in foods.columns else pd.Series(dtype=bool)
     guards = set()
     days = [d.day for d in plan.days]
+    closed_days = {d for d in days if {(d, s) for s in plan.options.slots} <= closed}
     for food_id, rows in locks.groupby("food_id"):
         if bool(staple.get(food_id, False)):
             continue
-        allowed = had.get(food_id, set()) | set(rows["day"])
-        guards |= {(d, None, food_id) for d in days if d not in allowed}
+        locked_days = set(rows["day"])
+        free = [d for d in days if d not in locked_days and d not in closed_days]
+        if len(locked_days) + len(free) > plan.options.max_days_per_food:  # could pass the variety limit
+            allowed = had.get(food_id, set()) | locked_days
+            guards |= {(d, None, food_id) for d in free if d not in allowed}
         if str(foods.at[food_id, "role"]) == "protein" if "role" in foods.columns else False:
             for d in rows.loc[rows["slot"] == "dinner", "day"]:
                 guards |= {(d + k, "dinner", food_id) for k in (-1, 1) if d + k in days

@@ -258,3 +258,14 @@ def test_cli_plan_avoid_plan(plan_file, base, foods):
     new = n.plan_from_dict(json.loads(done.stdout), foods)
     for (d, s, f) in items(new):
         assert f not in non_staple(base, foods, d, s)
+
+
+def test_a_week_with_every_other_day_locked_regenerates_one_day(foods, raw_foods):
+    """A whole week: the locked days' foods (some outside the planner's shortlist) keep their
+    food-group amounts, so the one free day still meets every weekly rule."""
+    week = n.plan_week(n.Profile(age_years=70, sex="female", weight_kg=62, height_cm=160), n.PlanOptions(days=7), foods)
+    new = n.replan(week, locks=["1", "2", "4", "5", "6", "7"], regenerate=["3"], foods=foods)
+    for day in (1, 2, 4, 5, 6, 7):
+        assert items(new, day) == items(week, day)
+    assert items(new, 3) != items(week, 3)
+    assert_meets_targets(new, raw_foods)

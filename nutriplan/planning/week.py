@@ -333,9 +333,9 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         eligible["tags"] = [as_list(t) + (["fda_good_choice"] if f in good else [])
                             for f, t in zip(eligible.index, eligible.get("tags", [[]] * len(eligible)))]
     pairs_all = shortlist(menu_pairs(eligible, options, needed, tags, templates, scale), bounds)
-    groups = add_group_columns(pairs_all, pplan.pattern)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
+    groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
