@@ -20,7 +20,8 @@ Weekly rules become per-day bookkeeping:
 Meals follow templates (``nutriplan.planning.templates``); portions scale with the energy target
 (``portion_scale``); ``PlanOptions.seed`` perturbs food costs per (seed, person, food), so another
 seed gives another valid week and two people get different menus. ``solve_week`` takes ``locked``
-items and ``preferred`` foods for a replanning loop.
+items, ``preferred`` foods and per-day ``day_rules`` (``nutriplan.planning.replan_rows``) for a
+replanning loop.
 
 Every day is feasible on its own terms, so the week is feasible; the returned plan is checked
 again by recomputing every nutrient from the food table.
