@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nutriplan as n
 from conftest import per100
@@ -269,3 +271,17 @@ def test_a_week_with_every_other_day_locked_regenerates_one_day(foods, raw_foods
         assert items(new, day) == items(week, day)
     assert items(new, 3) != items(week, 3)
     assert_meets_targets(new, raw_foods)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789:abcdefghijklmnopqrstuvwxyz .-", max_size=30))
+def test_change_texts_parse_or_raise_input_errors(text):
+    """Any text is a change or an ``InputError`` naming the form, never another exception."""
+    for parse, kind in ((n.parse_lock, n.Lock), (n.parse_replace, n.Replace), (n.parse_regenerate, n.Regenerate)):
+        try:
+            change = parse(text)
+        except n.InputError as error:
+            assert "DAY" in str(error) or "day" in str(error) or "servings" in str(error)
+        else:
+            assert isinstance(change, kind) and change.day >= 1
+            assert change.day == int(text.split(":")[0])
