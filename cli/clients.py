@@ -316,7 +316,8 @@ def export(client: str, db: str, out: Path | None) -> None:
     emit(json.dumps(record, indent=2, ensure_ascii=False) + "\n", out)
 
 
-def plan_client(ctx: click.Context, fmt: str, out: Path | None, foods_source: str, **kwargs) -> None:
+def plan_client(ctx: click.Context, fmt: str, out: Path | None, foods_source: str, avoid_plan=None,
+                **kwargs) -> None:
     """``nutriplan plan --client NAME``: plan from the stored profile, the client's stored plan
     options overridden by the plan options given on the command line; save the plan on the record
     and print it like ``plan`` does."""
@@ -335,6 +336,7 @@ def plan_client(ctx: click.Context, fmt: str, out: Path | None, foods_source: st
                 value = "weekly_average" if value else "daily"
             overrides[field] = list(value) if isinstance(value, tuple) else value
     with _open(kwargs["db"]) as store:
-        stored = plan_for_client(store, kwargs["client"], overrides, foods_source)
+        extra = {"avoid_plan": avoid_plan} if avoid_plan is not None else {}  # --avoid-plan LAST.json
+        stored = plan_for_client(store, kwargs["client"], overrides, foods_source, **extra)
     emit(nutriplan.render_plan(stored.plan, fmt), out)
     click.echo(f"saved plan {stored.id} for {stored.client} (profile version {stored.profile_version})", err=True)

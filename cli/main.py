@@ -25,6 +25,8 @@ COMMANDS = {
     "clients": "nutriplan_cli.clients:clients",      # issue 10
     "verify": "nutriplan_cli.verify:verify",
     "serve": "nutriplan_cli.serve:serve",
+    "replan": "nutriplan_cli.replan:replan",
+    "swaps": "nutriplan_cli.replan:swaps",
 }
 
 

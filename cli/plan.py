@@ -99,6 +99,9 @@ def supplements_over_limits(profile, targets) -> list:
               help="Output format (html: one self-contained printable file).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically; nothing is written if no plan is possible).")
+@click.option("--avoid-plan", "avoid_plan_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="LAST.json", help="Last week's plan (its JSON): none of its foods (staples aside) "
+                                        "comes back in the same meal of the same day.")
 @click.option("--client", default=None, metavar="NAME",
               help="Plan for a client on record (profile and default options from the client store; "
                    "the plan is saved on the record). See `nutriplan clients`.")
@@ -106,7 +109,7 @@ def supplements_over_limits(profile, targets) -> list:
               help="Client store for --client: a SQLite file or a database URL [env NUTRIPLAN_DB].")
 def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly_average,
          max_days_per_food, solver, time_limit, foods_source, seed, pattern, templates, fmt, out,
-         **kwargs) -> None:
+         avoid_plan_file=None, **kwargs) -> None:
     """Plan a week of meals that meets the person's daily targets (RDA/AI) and never crosses an
     upper limit, with portions in household measures, a shopping list and notes. Exits with code
     1 and the conflicting rules when no plan is possible.
@@ -118,8 +121,10 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
           --allow-supplements --days 3 --format markdown
       nutriplan plan --profile client.toml --format html --out week.html
       nutriplan plan --client ana --days 7 --format html --out ana.html
+      nutriplan plan --age 70 --sex female --avoid-plan last-week.json
     """
     check_writable(out)
+    avoid = nutriplan.read_plan(avoid_plan_file, foods_source) if avoid_plan_file is not None else None
     if time_limit < days * MIN_SECONDS_PER_DAY:
         raise click.BadParameter(
             f"{time_limit:g} s is below the planner's minimum for {days} day(s): each day's solve gets at "
@@ -128,7 +133,7 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
     if kwargs.get("client") is not None:  # the client store (issue 10); imported only here
         from nutriplan_cli.clients import plan_client
 
-        return plan_client(click.get_current_context(), fmt, out, foods_source, **kwargs)
+        return plan_client(click.get_current_context(), fmt, out, foods_source, avoid_plan=avoid, **kwargs)
     profile = profile_from_options(**kwargs)
     override = kwargs.get("vitamin_d_override_iu")
     targets = nutriplan.targets_for(profile, vitamin_d_override_iu=override)
@@ -149,5 +154,5 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
         max_days_per_food=max_days_per_food, solver=solver, time_limit_s=time_limit,
         seed=seed, pattern=pattern, templates=templates,
     )
-    result = nutriplan.plan_week(profile, options, table, vitamin_d_override_iu=override)
+    result = nutriplan.plan_week(profile, options, table, avoid_plan=avoid, vitamin_d_override_iu=override)
     emit(nutriplan.render_plan(result, fmt), out)

@@ -118,6 +118,9 @@ _lazy("nutriplan.batch_cluster", "ClusterExecutor", "cluster_executor")
 _lazy("nutriplan.batch", "ClientRequest", "client_request")
 _lazy("nutriplan.plan_files", "plan_from_dict", "read_plan", "recompute_plan", "verify_plan")
 _lazy("nutriplan.preferences", "options_with_preferences", "preference_exclusions")
+_lazy("nutriplan.replanning", "Lock", "Regenerate", "Replace", "SwapSuggestion", "apply_swap", "parse_lock",
+      "parse_regenerate", "parse_replace", "replan", "swap_suggestions")
+_lazy("nutriplan.preferences", "liked_preference")
 
 # --- start-up (issue 11): what `targets`, `foods` and `--help` need, importable without pandas ---
 _lazy("nutriplan.formatting", "PLAN_FORMATS", "clip_text", "format_amount")

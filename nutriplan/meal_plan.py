@@ -11,7 +11,7 @@ from nutriplan.foods import load_foods
 from nutriplan.models.plan import MealPlan, PlanOptions
 from nutriplan.models.profile import Profile
 from nutriplan.planning.assemble import assemble_plan
-from nutriplan.preferences import options_with_preferences
+from nutriplan.preferences import liked_preference, options_with_preferences
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import solve_week
 from nutriplan.errors import InfeasiblePlanError, SolverError
@@ -21,10 +21,23 @@ from nutriplan.supplements import planner_supplements
 from nutriplan.targets import targets_for
 
 
+def avoid_rules(last: MealPlan, table: pd.DataFrame):
+    """Return the planner's ``DayRules`` forbidding each non-staple food of ``last``'s day-d meal
+    in the same meal of day d (staples such as water, milk and oils stay allowed)."""
+    from nutriplan.planning.replan_rows import DayRules
+
+    staple = table["staple"].fillna(False).astype(bool) if "staple" in table.columns else None
+    forbidden = {(day.day, meal.slot, item.food_id) for day in last.days for meal in day.meals
+                 for item in meal.items
+                 if staple is None or item.food_id not in staple.index or not staple.loc[item.food_id]}
+    return DayRules(forbidden=forbidden)
+
+
 def plan_week(
     profile: Profile,
     options: PlanOptions | None = None,
     foods: pd.DataFrame | str | Path | None = None,
+    avoid_plan: MealPlan | None = None,
     **target_options,
 ) -> MealPlan:
     """Return a ``MealPlan`` of ``options.days`` days (default 7) for ``profile``.
@@ -37,6 +50,10 @@ def plan_week(
     other than omnivore) or allergens (when allergens are excluded) are unknown are left out up
     front; the plan's note ``plan_unknown_flags`` says how many. Raises ``InfeasiblePlanError``
     (with the conflicting rules and what would make a plan possible) when no plan exists.
+
+    The profile's liked foods are preferred by the objective (``nutriplan.preferences.LIKED_BONUS``); with
+    ``avoid_plan`` (last week's plan) no food of its day-d meal (staples aside) is planned in the
+    same meal of day d, so next week's meals differ from this week's.
     """
     options = options_with_preferences(profile, options or PlanOptions())  # disliked/excluded foods
     table = load_foods("curated" if foods is None else foods) if not isinstance(foods, pd.DataFrame) else foods
@@ -47,7 +64,8 @@ def plan_week(
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
     supplements = planner_supplements()
     try:
-        week = solve_week(targets, table, options, supplements)
+        week = solve_week(targets, table, options, supplements, preferred=liked_preference(profile, table),
+                          day_rules=avoid_rules(avoid_plan, table) if avoid_plan is not None else None)
     except InfeasiblePlanError as error:
         if not known.total_left_out:
             raise

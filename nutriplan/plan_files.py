@@ -97,7 +97,8 @@ def plan_from_dict(data: dict, foods: pd.DataFrame | str | Path | None = None, r
         try:
             return MealPlan(profile=profile, targets=targets, options=options, days=days,
                             weekly=data.get("weekly", {}), shopping_list=data.get("shopping_list", []),
-                            supplements=data.get("supplements", []), notes=notes, solver=solver)
+                            supplements=data.get("supplements", []), notes=notes, solver=solver,
+                            adherence=data.get("adherence"))
         except ValidationError as error:
             raise _validation_error("plan", error) from None
     plan = MealPlan.model_construct(profile=profile, targets=targets, options=options, days=days, weekly={},

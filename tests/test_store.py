@@ -65,7 +65,7 @@ def test_open_store_migrates_to_the_newest_schema_and_reopens(db):
         finally:
             engine.dispose()
         assert {"clients", "profile_versions", "plans", "alembic_version"} <= tables
-        assert version == "0001"
+        assert version == "0002"  # 0002: plans.derived_from_id (replanned plans)
         assert store.clients() == []
 
 

@@ -20,7 +20,8 @@ Weekly rules become per-day bookkeeping:
 Meals follow templates (``nutriplan.planning.templates``); portions scale with the energy target
 (``portion_scale``); ``PlanOptions.seed`` perturbs food costs per (seed, person, food), so another
 seed gives another valid week and two people get different menus. ``solve_week`` takes ``locked``
-items and ``preferred`` foods for a replanning loop.
+items, ``preferred`` foods and per-day ``day_rules`` (``nutriplan.planning.replan_rows``) for a
+replanning loop.
 
 Every day is feasible on its own terms, so the week is feasible; the returned plan is checked
 again by recomputing every nutrient from the food table.
@@ -302,13 +303,16 @@ def energy_target_kcal(targets: Targets) -> float:
 
 
 def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list,
-               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None) -> SolvedWeek:
+               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None,
+               day_rules=None) -> SolvedWeek:
     """Plan ``options.days`` days from ``foods`` for ``targets``; raise ``InfeasiblePlanError``
     naming the conflicting rules when some day cannot meet them.
 
     ``locked``: items the plan must hold (columns day, slot, food_id, servings: at least that many
     servings of that food in that meal); ``preferred``: food id -> objective bonus (> 0 favours the
-    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``."""
+    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``.
+    ``day_rules``: a ``nutriplan.planning.replan_rows.DayRules`` (exact locks, closed meals,
+    forbidden (day, slot, food) pairs, previous-plan bonus) applied to each day's menu."""
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
@@ -330,9 +334,9 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         eligible["tags"] = [as_list(t) + (["fda_good_choice"] if f in good else [])
                             for f, t in zip(eligible.index, eligible.get("tags", [[]] * len(eligible)))]
     pairs_all = shortlist(menu_pairs(eligible, options, needed, tags, templates, scale), bounds)
-    groups = add_group_columns(pairs_all, pplan.pattern)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
+    groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
@@ -348,6 +352,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
         pairs["locked_steps"] = _locked_steps(pairs, locked, day, options.portion_step)
+        if day_rules is not None:
+            pairs = day_rules.apply(pairs, pairs_all, day, options.portion_step)
         tag_servings: dict[str, tuple[float | None, float | None]] = {}
         for tag in tags:
             lo = fish_due[day - 1] - state.tag_servings[tag] if tag == "fatty_fish" and tag in week_min else None
@@ -363,6 +369,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             templates=templates, pairing=pairing, kind_limits=kind_limits,
             group_rows=pplan.rows_for_day(day, state.groups),
         )
+        if day_rules is not None:
+            inputs = day_rules.adjust(inputs, pairs_all, pplan, state.groups, groups)
         remaining = options.time_limit_s - (time.perf_counter() - started)
         solver = day_solver(options, max(1.0, remaining / (options.days - day + 1)), notes)
         result = solve_day(inputs, solver)

@@ -39,6 +39,7 @@ class PlanSummary(BaseModel):
     created_at: datetime
     days: int
     profile_version: int
+    derived_from: int | None = None  # the id of the plan this one was replanned from
 
 
 class StoredPlan(PlanSummary):

@@ -40,7 +40,7 @@ class ProfileVersionRow(Base):
 
 class PlanRow(Base):
     """A plan made for a client: the plan (JSON of ``plan_to_dict``), its options, the profile
-    version it was made from and when."""
+    version it was made from, when, and the plan it was replanned from (if any)."""
 
     __tablename__ = "plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,3 +51,6 @@ class PlanRow(Base):
     options: Mapped[dict] = mapped_column(JSON, nullable=False)
     plan: Mapped[dict] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: the plan this one was replanned from (migration 0002); None for a plan made afresh
+    derived_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL", name="fk_plans_derived_from_id"), nullable=True)

@@ -212,10 +212,12 @@ class Store:
 
     # --- plans ----------------------------------------------------------------------------------
 
-    def save_plan(self, name: str, plan: MealPlan, profile_version: int) -> StoredPlan:
+    def save_plan(self, name: str, plan: MealPlan, profile_version: int,
+                  derived_from: int | None = None) -> StoredPlan:
         """Store ``plan`` on client ``name``'s record as made from profile version
-        ``profile_version``; return it with its id. Raises ``ClientNotFoundError`` and
-        ``InputError`` for a version the client does not have."""
+        ``profile_version`` (and replanned from stored plan ``derived_from``, if given); return it
+        with its id. Raises ``ClientNotFoundError`` and ``InputError`` for a version the client
+        does not have or a ``derived_from`` plan that is not the client's."""
 
         def work(session: Session) -> StoredPlan:
             row = self._client_row(session, name)
@@ -223,13 +225,18 @@ class Store:
                 ProfileVersionRow.client_id == row.id, ProfileVersionRow.version == profile_version)).first()
             if version is None:
                 raise InputError(f"profile_version: client {name!r} has no profile version {profile_version}")
+            if derived_from is not None:
+                source = session.get(PlanRow, derived_from)
+                if source is None or source.client_id != row.id:
+                    raise InputError(f"derived_from: client {name!r} has no plan {derived_from}")
             stored = PlanRow(client_id=row.id, profile_version_id=version.id, days=len(plan.days),
                              options=plan.options.model_dump(mode="json"), plan=plan_to_dict(plan),
-                             created_at=_now())
+                             created_at=_now(), derived_from_id=derived_from)
             session.add(stored)
             session.flush()
             return StoredPlan(id=stored.id, client=row.name, created_at=_utc(stored.created_at), days=stored.days,
-                              profile_version=profile_version, options=plan.options, plan=plan)
+                              profile_version=profile_version, options=plan.options, plan=plan,
+                              derived_from=derived_from)
 
         return self._write(work)
 
@@ -239,11 +246,12 @@ class Store:
         def work(session: Session) -> list[PlanSummary]:
             row = self._client_row(session, name)
             rows = session.execute(
-                select(PlanRow.id, PlanRow.created_at, PlanRow.days, ProfileVersionRow.version)
+                select(PlanRow.id, PlanRow.created_at, PlanRow.days, ProfileVersionRow.version,
+                       PlanRow.derived_from_id)
                 .join(ProfileVersionRow, PlanRow.profile_version_id == ProfileVersionRow.id)
                 .where(PlanRow.client_id == row.id).order_by(PlanRow.id.desc()))
-            return [PlanSummary(id=i, client=row.name, created_at=_utc(at), days=days, profile_version=version)
-                    for i, at, days, version in rows]
+            return [PlanSummary(id=i, client=row.name, created_at=_utc(at), days=days, profile_version=version,
+                                derived_from=source) for i, at, days, version, source in rows]
 
         return self._read(work)
 
@@ -261,7 +269,7 @@ class Store:
             row, client, version = found
             return StoredPlan(id=row.id, client=client, created_at=_utc(row.created_at), days=row.days,
                               profile_version=version, options=PlanOptions.model_validate(row.options),
-                              plan=plan_from_dict(row.plan, recompute=False))
+                              plan=plan_from_dict(row.plan, recompute=False), derived_from=row.derived_from_id)
 
         return self._read(work)
 

@@ -6,11 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from nutriplan import MealPlan, PlanOptions, Profile, plan_from_dict, plan_week, recompute_plan, verify_plan
-from nutriplan.store import ClientRecord, PlanSummary, ProfileVersion, StoredPlan, plan_for_client
+from nutriplan import (
+    InputError,
+    Lock,
+    MealPlan,
+    PlanOptions,
+    Profile,
+    Regenerate,
+    Replace,
+    SwapSuggestion,
+    plan_from_dict,
+    plan_week,
+    recompute_plan,
+    swap_suggestions,
+    verify_plan,
+)
+from nutriplan.store import ClientRecord, PlanSummary, ProfileVersion, StoredPlan, plan_for_client, replan_for_client
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -152,10 +166,46 @@ def _verification(plan: MealPlan, request: Request) -> Verification:
     recomputed = recompute_plan(plan, _foods(request))
     return Verification(ok=not problems, problems=problems, totals=[d.totals for d in recomputed.days])
 
-# --- replan / swaps (issue 10, later) -----------------------------------------------------------
-# When nutriplan exposes `replan(plan, locks=..., replace=..., regenerate=...)` and
-# `swap_suggestions(plan, day, slot, food_id)`, add here:
-#   POST /api/plans/{plan_id}/replan   body {locks, replace, regenerate} -> StoredPlan (saved as a
-#                                      new plan on the record, `derived_from` = plan_id)
-#   GET  /api/plans/{plan_id}/swaps?day=&slot=&food_id=  -> ranked swap suggestions
-# and the page's lock / swap / regenerate controls (see templates/plan.html) call them.
+# --- replan / swaps (issue 10) -------------------------------------------------------------------
+
+
+class SwapChoice(BaseModel):
+    """A swap to apply exactly (one of ``GET /api/plans/{id}/swaps``): ``servings`` of
+    ``new_food_id`` in place of ``food_id`` in day ``day``'s ``slot``."""
+
+    day: int = Field(ge=1)
+    slot: str
+    food_id: str
+    new_food_id: str
+    servings: float = Field(gt=0)
+
+
+class ReplanRequest(BaseModel):
+    """Changes to a stored plan: ``locks`` kept exactly, ``replace`` foods taken out of their
+    day, ``regenerate`` days or meals made afresh; or one ``swap`` applied exactly (the rest of
+    the plan unchanged). The result is saved as a new plan linked to the one it came from."""
+
+    locks: list[Lock] = Field(default_factory=list)
+    replace: list[Replace] = Field(default_factory=list)
+    regenerate: list[Regenerate] = Field(default_factory=list)
+    swap: SwapChoice | None = None
+
+
+@router.post("/plans/{plan_id}/replan", response_model=StoredPlan, status_code=201)
+def replan_stored_plan(plan_id: int, body: ReplanRequest, request: Request):
+    """Replan a stored plan (locks, replace, regenerate) or apply one swap; the new plan is kept
+    on the client's record with ``derived_from`` = ``plan_id``. 409 naming the lock and the rule
+    it conflicts with when no plan keeps the locks; 422 for a day, meal or food the plan lacks."""
+    if body.swap is None and not (body.locks or body.replace or body.regenerate):
+        raise InputError("nothing to change: give locks, replace, regenerate or swap")
+    return replan_for_client(_store(request), plan_id, body.locks, body.replace, body.regenerate,
+                             body.swap.model_dump() if body.swap else None, _foods(request))
+
+
+@router.get("/plans/{plan_id}/swaps", response_model=list[SwapSuggestion])
+def plan_swaps(plan_id: int, request: Request, day: int = Query(ge=1), slot: str = Query(min_length=1),
+               food_id: str = Query(min_length=1), limit: int = Query(default=10, ge=1, le=50)):
+    """The foods that could take one item's place in its meal, best first, each checked by
+    applying it and verifying the whole plan against every rule."""
+    return swap_suggestions(_store(request).plan(plan_id).plan, day, slot, food_id, limit=limit,
+                            foods=_foods(request))
