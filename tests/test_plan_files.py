@@ -4,6 +4,8 @@ exclusions that the planner and the checker both honour."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 
@@ -129,11 +131,11 @@ def test_broken_plan_files_exit_2_naming_the_field(files, tmp_path, edit, messag
 
 
 def test_csv_errors_name_the_row_and_column(files, tmp_path):
-    text = files[1].read_text().splitlines()
-    cells = text[2].split(",")
-    cells[4] = "x"  # servings
+    rows = list(csv.reader(io.StringIO(files[1].read_text())))
+    rows[2][rows[0].index("servings")] = "x"
     bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([text[0], text[1], ",".join(cells), *text[3:]]) + "\n")
+    with bad.open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
     result = run("verify", bad, "--like", files[0])
     assert result.exit_code == 2
     assert "not a number at row 3, column 'servings'" in result.stderr
