@@ -168,6 +168,8 @@ def _week_group_rows(inp: WeekBoundInputs) -> dict[str, tuple[str, float | None,
         if name not in last:
             continue
         column, lo, hi, _ = last[name]
+        if name in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
+            hi = None  # a daily cap (dairy), kept in each day's rows
         if inp.relaxed_days:
             lo = None  # relaxed days may fall short of the pattern's floors
         if lo is not None or hi is not None:
@@ -220,7 +222,7 @@ def _add_day(matrix: _Matrix, model) -> dict:
             matrix.integer.append(j)
         cols[var] = j
     matrix.constant += float(objective.constant or 0.0)
-    for constraint in prob.constraints.values():
+    for constraint in prob._constraints.values():  # (the dict view PuLP 3.3 warns about)
         lb, ub = constraint.getLb(), constraint.getUb()
         matrix.row([(cols[v], float(c)) for v, c in constraint.items() if c != 0],
                    -np.inf if lb is None else lb, np.inf if ub is None else ub)
