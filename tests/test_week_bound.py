@@ -100,3 +100,18 @@ def test_variety_and_dinner_protein_rows_hold():
     assert B._highs(dinners, mip=False, time_limit_s=10).getModelStatus() == highspy.HighsModelStatus.kInfeasible
     assert np.isfinite(B._highs(_history_model(3, [1, 3], slot="dinner"), mip=False, time_limit_s=10)
                        .getInfo().objective_function_value)
+
+
+def test_sum_of_day_bounds_is_a_bound_too():
+    """The Lagrangian bound with zero multipliers (each day's own MILP bound, history and linking
+    dropped) is below the planner's week, and each day alone is at least its own bound."""
+    fields, _ = PROFILES["adult woman"]
+    opts = n.PlanOptions(days=2)
+    targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
+    week = solve_week(targets, n.load_foods("curated"), opts, planner_supplements())
+    objective = B.week_objective([r.objective for r in week.days])
+    by_days = B.day_bounds_sum(week.bound_inputs)
+    assert by_days is not None and by_days <= objective + 1e-6
+    result = B.compute_week_bound(week.bound_inputs, [r.objective for r in week.days], methods=("lp", "days"))
+    assert result.bound == pytest.approx(max(result.lp_bound, result.days_bound))
+    assert result.method == ("lp" if result.lp_bound >= result.days_bound else "days")

@@ -87,9 +87,9 @@ def plan_to_markdown(plan: MealPlan) -> str:
 
 def week_bound_text(s) -> str:
     """Return one sentence on the whole week's objective against its proven lower bound (the
-    solver report's ``week_*`` fields), or "" when the report has neither."""
-    if s.week_objective is None:
-        return ""
+    solver report's ``week_*`` fields), or "" when no bound was asked for."""
+    if s.week_objective is None or (s.week_bound is None and s.week_bound_seconds is None):
+        return ""  # not asked for (PlanOptions.week_bound): the JSON report says so
     if s.week_bound is None:
         note = f" ({s.week_bound_note})" if s.week_bound_note else ""
         return f"Week objective {s.week_objective:.3f}; no bound{note}."
