@@ -31,7 +31,7 @@ def test_bound_is_below_the_week_and_reported(name):
     fields, options = PROFILES[name]
     plan = n.plan_week(n.make_profile(**fields), n.PlanOptions(days=3, week_bound=True, **options))
     s = plan.solver
-    assert s.week_bound is not None and s.week_bound_method == "lp"
+    assert s.week_bound is not None and s.week_bound_method == "joint weekly LP"
     assert s.week_bound <= s.week_objective + 1e-6  # a bound that is not below the week fails
     assert s.week_gap == pytest.approx((s.week_objective - s.week_bound) / s.week_objective, abs=1e-5)
     assert s.week_gap >= 0
@@ -40,11 +40,31 @@ def test_bound_is_below_the_week_and_reported(name):
     assert "proven lower bound" in n.plan_to_markdown(plan)
 
 
-def test_without_the_option_the_report_says_why():
-    plan = n.plan_week(n.make_profile(**PROFILES["adult woman"][0]), n.PlanOptions(days=1))
-    s = plan.solver
+def test_bound_by_default_when_cheap_and_never_when_refused():
+    profile = n.make_profile(**PROFILES["adult woman"][0])
+    cheap = n.plan_week(profile, n.PlanOptions(days=1)).solver  # curated foods: cheap, so computed
+    assert cheap.week_bound is not None and 0 <= cheap.week_gap < 1
+    s = n.plan_week(profile, n.PlanOptions(days=1, week_bound=False)).solver
     assert s.week_bound is None and s.week_gap is None
-    assert s.week_objective is not None and "week_bound=True" in s.week_bound_note
+    assert s.week_objective == pytest.approx(cheap.week_objective) and "week_bound=False" in s.week_bound_note
+    assert "proven lower bound" not in n.plan_to_markdown(n.plan_week(profile, n.PlanOptions(days=1, week_bound=False)))
+
+
+def test_average_day_bound_is_below_the_full_joint_bound():
+    """The average-day LP (one day model for all the days with the same inputs) bounds the full
+    joint LP from below, and the planner's week from below."""
+    fields, options = PROFILES["vegan, weekly average"]
+    opts = n.PlanOptions(days=3, **options)
+    targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
+    from nutriplan.full_tier import restrict_to_known
+
+    foods = restrict_to_known(n.load_foods("curated"), opts.diet, opts.exclude_allergens).foods
+    week = solve_week(targets, foods, opts, planner_supplements())
+    assert B.day_blocks(week.bound_inputs, average=True) == [(1, 2.0), (3, 1.0)]
+    average = B.joint_lp_bound(week.bound_inputs, average=True)
+    full = B.joint_lp_bound(week.bound_inputs)
+    assert average <= full + 1e-6
+    assert full <= B.week_objective([r.objective for r in week.days]) + 1e-6
 
 
 @pytest.mark.parametrize("name", ["adult woman", "vegan, weekly average"])
@@ -72,7 +92,7 @@ def _history_model(days: int, served: list[int], slot: str = "lunch", role: str 
         j = matrix.column(0.0, *(1.0, 1.0) if d in served else (0.0, 0.0))
         pairs = pd.DataFrame({"food_id": ["salmon"], "slot": [slot], "role": [role], "staple": [False],
                               "kind": ["fish"]})
-        built.append((pairs, SimpleNamespace(y=[y], n=[], u=[]), {y: j}))
+        built.append((pairs, SimpleNamespace(y=[y], n=[], u=[]), {y: j}, 1.0))
     inp = SimpleNamespace(options=SimpleNamespace(days=days, max_days_per_food=3, staples_exempt=True))
     B._history_rows(matrix, built, inp, W)
     return matrix
@@ -114,4 +134,4 @@ def test_sum_of_day_bounds_is_a_bound_too():
     assert by_days is not None and by_days <= objective + 1e-6
     result = B.compute_week_bound(week.bound_inputs, [r.objective for r in week.days], methods=("lp", "days"))
     assert result.bound == pytest.approx(max(result.lp_bound, result.days_bound))
-    assert result.method == ("lp" if result.lp_bound >= result.days_bound else "days")
+    assert result.method == ("joint weekly LP" if result.lp_bound >= result.days_bound else "sum of day MILP bounds")

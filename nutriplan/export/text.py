@@ -94,7 +94,7 @@ def week_bound_text(s) -> str:
         note = f" ({s.week_bound_note})" if s.week_bound_note else ""
         return f"Week objective {s.week_objective:.3f}; no bound{note}."
     return (f"Week objective {s.week_objective:.3f}, proven lower bound {s.week_bound:.3f} "
-            f"({s.week_bound_method}, {s.week_bound_seconds:.2f} s): gap {s.week_gap:.1%}.")
+            f"({s.week_bound_method}): gap {s.week_gap:.1%}.")
 
 
 def _wrap(text: str, indent: str = "  ") -> list[str]:
