@@ -522,6 +522,11 @@ def report_fields(week, options) -> dict:
         fields["week_bound_note"] = (f"week bound skipped: {why}, so the joint weekly LP takes long; "
                                      "PlanOptions(week_bound=True) computes it")
         return fields
+    try:
+        import highspy  # noqa: F401 (the bound is solved with HiGHS whatever solver planned the days)
+    except ImportError:
+        fields["week_bound_note"] = "week bound skipped: it needs HiGHS (pip install highspy)"
+        return fields
     result = compute_week_bound(inp, [r.objective for r in week.days])
     fields.update(week_bound=None if result.bound is None else round(result.bound, 6),
                   week_gap=None if result.gap is None else round(result.gap, 6),
