@@ -135,3 +135,14 @@ def test_sum_of_day_bounds_is_a_bound_too():
     result = B.compute_week_bound(week.bound_inputs, [r.objective for r in week.days], methods=("lp", "days"))
     assert result.bound == pytest.approx(max(result.lp_bound, result.days_bound))
     assert result.method == ("joint weekly LP" if result.lp_bound >= result.days_bound else "sum of day MILP bounds")
+
+
+def test_large_or_locked_weeks_skip_the_bound_with_a_note():
+    days = [SimpleNamespace(objective=2.0), SimpleNamespace(objective=3.5)]
+    large = SimpleNamespace(days=days, bound_inputs=SimpleNamespace(pairs_all=range(B.AUTO_MAX_PAIRS + 1), locked=None))
+    fields = B.report_fields(large, SimpleNamespace(week_bound=None))
+    assert fields["week_objective"] == 5.5 and "week_bound" not in fields
+    assert f"{B.AUTO_MAX_PAIRS + 1} (food, slot) pairs" in fields["week_bound_note"]
+    locked = SimpleNamespace(days=days, bound_inputs=SimpleNamespace(
+        pairs_all=range(10), locked=pd.DataFrame({"day": [1], "slot": ["lunch"], "food_id": ["x"], "servings": [1.0]})))
+    assert "items are locked" in B.report_fields(locked, SimpleNamespace(week_bound=None))["week_bound_note"]

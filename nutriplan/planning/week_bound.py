@@ -294,11 +294,11 @@ def build_joint_model(inp: WeekBoundInputs, average: bool = False) -> tuple[_Mat
                    -np.inf if lo is None else lo, np.inf if hi is None else hi)
     if inp.pattern is not None:  # whole grains at least refined grains by the end of every day
         prefix: list[tuple[int, float]] = []
-        for pairs, model, cols, weight in built:
+        for b, (pairs, model, cols, weight) in enumerate(built):
             for var, coef in zip(model.n, pairs["g_whole_minus_refined"].to_numpy(float) * step * weight):
                 if coef != 0:
                     prefix.append((cols[var], float(coef)))
-            if consecutive or (pairs, model, cols, weight) is built[-1]:
+            if consecutive or b == len(built) - 1:
                 matrix.row(list(prefix), -1e-9 * days)
     if options.minimum_mode == "weekly_average":  # nutrient minimums on average over the plan
         for bound in inp.bounds:
