@@ -146,5 +146,5 @@ def plan_to_table(plan: MealPlan) -> str:
     gap = f"{s.gap:.2%}" if s.gap is not None else "n/a"
     lines += ["", f"Solver: {s.name}, {s.status}, gap {gap}, {s.seconds:.2f} s"]
     if week_bound_text(s):
-        lines += _wrap(week_bound_text(s), "")
+        lines += textwrap.wrap(week_bound_text(s), WIDTH, break_on_hyphens=False)
     return "\n".join(line.rstrip() for line in lines) + "\n"
