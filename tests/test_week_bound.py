@@ -146,3 +146,6 @@ def test_large_or_locked_weeks_skip_the_bound_with_a_note():
     locked = SimpleNamespace(days=days, bound_inputs=SimpleNamespace(
         pairs_all=range(10), locked=pd.DataFrame({"day": [1], "slot": ["lunch"], "food_id": ["x"], "servings": [1.0]})))
     assert "items are locked" in B.report_fields(locked, SimpleNamespace(week_bound=None))["week_bound_note"]
+
+    custom = SimpleNamespace(days=days, bound_inputs=SimpleNamespace(pairs_all=range(10), locked=None, custom_days=True))
+    assert "replanning" in B.report_fields(custom, SimpleNamespace(week_bound=True))["week_bound_note"]

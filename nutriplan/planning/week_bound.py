@@ -74,6 +74,9 @@ class WeekBoundInputs:
     fixed: dict[str, float]
     locked: pd.DataFrame | None = None
     relaxed_days: list[int] = field(default_factory=list)
+    #: the days had rules of their own beyond ``locked`` (a replanning loop's forbidden pairs,
+    #: closed meals, previous-plan bonuses): the joint model does not hold them, so no bound
+    custom_days: bool = False
 
 
 @dataclass
@@ -514,6 +517,10 @@ def report_fields(week, options) -> dict:
     inp = week.bound_inputs
     if asked is False or inp is None:
         fields["week_bound_note"] = "week bound not asked for (PlanOptions(week_bound=False))"
+        return fields
+    if getattr(inp, "custom_days", False):
+        fields["week_bound_note"] = ("week bound skipped: the days were planned with rules of their own "
+                                     "(replanning), which the joint weekly model does not hold")
         return fields
     pairs = len(inp.pairs_all)
     locked = inp.locked is not None and len(inp.locked) > 0
