@@ -34,7 +34,7 @@ CLIENTS = pd.DataFrame({
     "allow_supplements": ["", "", "", "", "", "", "yes"],
 })
 STATUSES = ["ok", "ok", "invalid", "ok", "infeasible", "ok", "ok"]
-TIMING = ("seconds", "build_seconds", "solve_seconds")
+TIMING = ("seconds", "build_seconds", "solve_seconds", "week_bound_seconds")
 
 
 @pytest.fixture(scope="module")

@@ -170,7 +170,7 @@ def _without_timing(path: Path) -> dict:
     import json
 
     data = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("seconds", "build_seconds", "solve_seconds"):
+    for key in ("seconds", "build_seconds", "solve_seconds", "week_bound_seconds"):
         data["solver"].pop(key, None)
     return data
 

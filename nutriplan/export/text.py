@@ -80,7 +80,21 @@ def plan_to_markdown(plan: MealPlan) -> str:
     s = plan.solver
     gap = f"{s.gap:.2%}" if s.gap is not None else "n/a"
     lines += ["## Solver", "", f"{s.name}, {s.status}, gap {gap}, {s.seconds:.2f} s", ""]
+    if week_bound_text(s):
+        lines[-1:] = ["", week_bound_text(s), ""]
     return "\n".join(lines)
+
+
+def week_bound_text(s) -> str:
+    """Return one sentence on the whole week's objective against its proven lower bound (the
+    solver report's ``week_*`` fields), or "" when no bound was asked for."""
+    if s.week_objective is None or (s.week_bound is None and s.week_bound_seconds is None):
+        return ""  # not asked for (PlanOptions.week_bound): the JSON report says so
+    if s.week_bound is None:
+        note = f" ({s.week_bound_note})" if s.week_bound_note else ""
+        return f"Week objective {s.week_objective:.3f}; no bound{note}."
+    return (f"Week objective {s.week_objective:.3f}, proven lower bound {s.week_bound:.3f} "
+            f"({s.week_bound_method}): gap {s.week_gap:.1%}.")
 
 
 def _wrap(text: str, indent: str = "  ") -> list[str]:
@@ -131,4 +145,6 @@ def plan_to_table(plan: MealPlan) -> str:
     s = plan.solver
     gap = f"{s.gap:.2%}" if s.gap is not None else "n/a"
     lines += ["", f"Solver: {s.name}, {s.status}, gap {gap}, {s.seconds:.2f} s"]
+    if week_bound_text(s):
+        lines += textwrap.wrap(week_bound_text(s), WIDTH, break_on_hyphens=False)
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -79,6 +79,14 @@ class PlanOptions(BaseModel):
         "fish, rice or beans) or a path to a CSV of extra templates",
     )
 
+    week_bound: bool | None = Field(
+        default=None,
+        description="a proven lower bound of the whole week (the joint weekly LP relaxation) and "
+        "the week's gap to it, in the solver report: None computes it when cheap (at most 1,000 "
+        "(food, slot) pairs a day, no locked items; about 0.3 s on curated foods), True always, "
+        "False never",
+    )
+
     @field_validator("slots")
     @classmethod
     def _known_slots(cls, slots: list[str]) -> list[str]:
@@ -179,6 +187,15 @@ class SolverInfo(BaseModel):
     gap: float | None = None
     variables: int = 0
     constraints: int = 0
+    #: The whole week's objective (sum of the day objectives, in the day models' cost units), a
+    #: proven lower bound of the joint weekly model and the relative gap of the week against it
+    #: (``nutriplan.planning.week_bound``; computed with ``PlanOptions(week_bound=True)``).
+    week_objective: float | None = None
+    week_bound: float | None = None
+    week_gap: float | None = None
+    week_bound_method: str | None = None
+    week_bound_seconds: float | None = None
+    week_bound_note: str | None = None
 
 
 class MealPlan(BaseModel):

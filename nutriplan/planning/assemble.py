@@ -87,7 +87,7 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
         profile=profile, targets=targets, options=options, days=days, weekly=weekly,
         shopping_list=_shopping_list(week.items, foods), supplements=_supplement_summary(days),
         notes=list(targets.notes) + _plan_notes(week, days, targets, options) + _vitamin_d_note(week, days, foods, targets),
-        solver=_solver_info(week),
+        solver=_solver_info(week, options),
         adherence=_adherence(week, days, foods, options),
     )
 
@@ -237,7 +237,9 @@ def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options
     return notes
 
 
-def _solver_info(week: SolvedWeek) -> SolverInfo:
+def _solver_info(week: SolvedWeek, options: PlanOptions | None = None) -> SolverInfo:
+    from nutriplan.planning.week_bound import report_fields  # hook: the weekly bound and gap
+
     statuses = {r.status for r in week.days}
     gaps = [r.gap for r in week.days if r.gap is not None]
     return SolverInfo(
@@ -249,4 +251,5 @@ def _solver_info(week: SolvedWeek) -> SolverInfo:
         gap=round(max(gaps), 4) if gaps else None,
         variables=sum(r.variables for r in week.days),
         constraints=sum(r.constraints for r in week.days),
+        **report_fields(week, options),
     )

@@ -113,6 +113,7 @@ class SolvedWeek:
     solver: str
     pattern: object = None  # the PatternPlan the week followed
     relaxed_days: list[int] = None  # days whose pattern floors had to become soft targets
+    bound_inputs: object = None  # week_bound.WeekBoundInputs: the static week, for the weekly bound
 
 
 @lru_cache(maxsize=1)
@@ -416,10 +417,16 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
                   "could not all be met together with every nutrient rule; those days meet every "
                   "nutrient rule and come as close to the pattern as they allow (see the adherence table)."),
         ))
+    from nutriplan.planning.week_bound import WeekBoundInputs  # hook: the weekly bound's inputs
+
+    bound_inputs = WeekBoundInputs(
+        pairs_all, bounds, shares, options, energy_target, templates, pairing, kind_limits, pplan, tags,
+        week_min, week_max, fish_due[-1] if fish_due else 0.0, supp, fixed, locked, list(relaxed_days),
+        custom_days=day_rules is not None)
     return SolvedWeek(
         eligibility, pd.DataFrame(items, columns=["day", "slot", "food_id", "servings"]),
         pd.DataFrame(supp_rows, columns=["day", "supplement_id", "units"]), results,
-        time.perf_counter() - started, notes, solver_name(solver), pplan, relaxed_days,
+        time.perf_counter() - started, notes, solver_name(solver), pplan, relaxed_days, bound_inputs,
     )
 
 
