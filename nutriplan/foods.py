@@ -212,7 +212,21 @@ def _with_derived_flags(table: pd.DataFrame) -> pd.DataFrame:
     table["allergens"] = [None if not isinstance(a, tuple) else a for a in flags["allergens"]]
     table["tags"] = [t if isinstance(t, tuple) else () for t in flags["tags"]]
     table["tags_source"] = pd.array(["rules"] * len(table), dtype="string")
-    return _add_indicators(table)
+    return _add_indicators(_with_curated_roles(table))
+
+
+def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the full tier with the meal ``role`` and ``slots`` of every food that is also a curated
+    food (same SR24 id) taken from the curated table, where they were assigned food by food; the
+    other foods keep their SR24 group's (``sr24/group_tags.csv``). SR24 files eggs with dairy and
+    soy milk with legumes (protein, lunch and dinner only); the curated roles serve eggs as a
+    protein food at breakfast and fortified soy and rice drinks as milk (Dietary Guidelines
+    2020-2025: fortified soy beverages belong to the dairy group)."""
+    curated = _bundled("curated")
+    common = table.index.intersection(curated.index)
+    table.loc[common, "role"] = curated.loc[common, "role"]
+    table["slots"] = [curated.at[f, "slots"] if f in common else s for f, s in zip(table.index, table["slots"])]
+    return table
 
 
 def _exact_floats(column: pd.Series) -> pd.Series:
