@@ -161,9 +161,9 @@ def test_no_meat_or_fish_name_is_flagged_vegetarian(full):
 def test_no_milk_egg_or_honey_name_is_flagged_vegan(full):
     vegan = full[full["vegan"].fillna(False)]
     assert list(vegan[~_names(vegan, NOT_ANIMAL) & _names(vegan, ANIMAL_PRODUCT_WORDS)]["name"]) == []
-    # corn tortillas (masa and water) and plain unenriched oats (oats and water) are the single-grain exceptions
+    # single-grain exceptions: corn tortillas (masa and water), unenriched oats, shredded wheat, puffed grains
     plain_grain = _names(vegan, r"^tortillas, ready-to-bake or -fry, corn\b|^cereals, oats, regular and quick"
-                                r"( and instant)?, (unenriched|not fortified)\b")
+                                r"( and instant)?, (unenriched|not fortified)\b|shredded wheat|puffed (rice|wheat)")
     assert set(vegan.loc[~plain_grain, "food_group"]) <= {
         "Fruits and Fruit Juices", "Vegetables and Vegetable Products", "Nut and Seed Products",
         "Legumes and Legume Products", "Cereal Grains and Pasta", "Spices and Herbs", "Fats and Oils", "Beverages"}
