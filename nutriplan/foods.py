@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the pydantic model is imported by row_to_food: search and t
     from nutriplan.models.food import Food
 
 BUNDLED_SOURCES = {"curated": "curated_foods.csv", "full": "sr24/foods_full.csv.gz"}
+ROLE_RULES_FILE = "sr24/role_rules.csv"  # full tier: meal role and slots by SR24 group and name
 PER_BASES = ("100g", "serving", "100kcal")
 REQUIRED_USER_COLUMNS = ("food_id", "name", "energy_kcal")
 LIST_COLUMNS = ("slots", "allergens", "tags")
@@ -212,7 +213,30 @@ def _with_derived_flags(table: pd.DataFrame) -> pd.DataFrame:
     table["allergens"] = [None if not isinstance(a, tuple) else a for a in flags["allergens"]]
     table["tags"] = [t if isinstance(t, tuple) else () for t in flags["tags"]]
     table["tags_source"] = pd.array(["rules"] * len(table), dtype="string")
-    return _add_indicators(table)
+    return _add_indicators(_with_curated_roles(table))
+
+
+def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the full tier with the meal ``role`` and ``slots`` of every food that is also a curated
+    food (same SR24 id) taken from the curated table, where they were assigned food by food; the
+    other foods keep their SR24 group's (``sr24/group_tags.csv``) unless a row of
+    ``sr24/role_rules.csv`` (group and name pattern, with its reason and source) says otherwise.
+    SR24 files eggs with dairy and
+    soy milk with legumes (protein, lunch and dinner only); the curated roles serve eggs as a
+    protein food at breakfast and fortified soy and rice drinks as milk (Dietary Guidelines
+    2020-2025: fortified soy beverages belong to the dairy group)."""
+    rules = pd.read_csv(data_path(ROLE_RULES_FILE), dtype=str, keep_default_na=False)
+    for rule in rules.itertuples():  # name rules of sr24/role_rules.csv first, the curated foods' own last
+        hit = (table["food_group"] == rule.food_group) & table["name"].str.contains(rule.name_pattern, case=False,
+                                                                                     regex=True)
+        table.loc[hit, "role"] = rule.role
+        table.loc[hit, "slots"] = pd.Series([tuple(_split(rule.slots))] * int(hit.sum()), index=table.index[hit],
+                                            dtype=object)
+    curated = _bundled("curated")
+    common = table.index.intersection(curated.index)
+    table.loc[common, "role"] = curated.loc[common, "role"]
+    table["slots"] = [curated.at[f, "slots"] if f in common else s for f, s in zip(table.index, table["slots"])]
+    return table
 
 
 def _exact_floats(column: pd.Series) -> pd.Series:

@@ -161,7 +161,10 @@ def test_no_meat_or_fish_name_is_flagged_vegetarian(full):
 def test_no_milk_egg_or_honey_name_is_flagged_vegan(full):
     vegan = full[full["vegan"].fillna(False)]
     assert list(vegan[~_names(vegan, NOT_ANIMAL) & _names(vegan, ANIMAL_PRODUCT_WORDS)]["name"]) == []
-    assert set(vegan["food_group"]) <= {
+    # single-grain exceptions: corn tortillas (masa and water), unenriched oats, shredded wheat, puffed grains
+    plain_grain = _names(vegan, r"^tortillas, ready-to-bake or -fry, corn\b|^cereals, oats, regular and quick"
+                                r"(?: and instant)?, (?:unenriched|not fortified)\b|shredded wheat|puffed (?:rice|wheat)")
+    assert set(vegan.loc[~plain_grain, "food_group"]) <= {
         "Fruits and Fruit Juices", "Vegetables and Vegetable Products", "Nut and Seed Products",
         "Legumes and Legume Products", "Cereal Grains and Pasta", "Spices and Herbs", "Fats and Oils", "Beverages"}
 
@@ -236,8 +239,8 @@ def test_a_table_with_nothing_known_is_infeasible_with_the_reason(tmp_path):
 CASES = [  # every diet and every allergen option, in few plans (full-tier plans take seconds each)
     ("omnivore", []),
     ("pescatarian", ["milk", "egg"]),
-    ("vegetarian", ["peanuts", "tree_nuts", "sesame"]),
-    ("vegan", ["soy", "wheat_gluten"]),
+    ("vegetarian", ["soy", "peanuts", "tree_nuts", "sesame"]),
+    ("vegan", ["wheat_gluten"]),  # not also soy: SR24 names no plant milk but soy that is known vegan and planned (rice drink: grains unknown)
     ("omnivore", ["fish", "shellfish"]),
 ]
 
@@ -347,3 +350,52 @@ def test_any_name_gets_consistent_flags(words, group):
                                ("wheat_gluten", "wheat"), ("sesame", "sesame")):
             if word in words:
                 assert allergen in row["allergens"], (name, group)
+
+
+# --------------------------------------------------------------------------- meal roles and portions
+
+def test_role_rules_are_sourced_used_and_in_the_vocabulary(full):
+    """sr24/role_rules.csv: each row has a reason and a source, uses known roles and slots, and
+    gives its foods that role (unless the food is a curated one, whose own role wins)."""
+    from nutriplan.foods import ROLE_RULES_FILE
+    from nutriplan.vocabulary import vocabulary_values
+
+    rules = pd.read_csv(data_path(ROLE_RULES_FILE), dtype=str, keep_default_na=False)
+    curated = load_foods("curated")
+    for row in rules.itertuples():
+        assert row.reason and row.source
+        assert row.role in vocabulary_values("role") and set(row.slots.split(";")) <= set(vocabulary_values("slot"))
+        hit = full[(full["food_group"] == row.food_group) & _names(full, row.name_pattern)]
+        own = hit[~hit.index.isin(curated.index)]
+        assert len(own) > 0, row.name_pattern  # no dead rule
+        assert (own["role"] == row.role).all() and own["slots"].map(lambda s, r=row: s == tuple(r.slots.split(";"))).all()
+
+
+def test_soy_milk_is_milk_and_cooked_eggs_are_protein_at_breakfast(full):
+    from nutriplan.planning.templates import food_kinds
+
+    soy = full[_names(full, r"^soymilk")]
+    assert (food_kinds(soy) == "plant_milk").all() and soy["slots"].map(lambda s: "breakfast" in s).all()
+    eggs = full[_names(full, r"^egg, whole, cooked")]
+    assert (food_kinds(eggs) == "egg").all() and eggs["slots"].map(lambda s: "breakfast" in s).all()
+
+
+def test_full_tier_portions_stay_near_the_kind_typical_portion(full):
+    """Full-tier foods have no min/max servings: each portion served is within half and twice the
+    typical portion of its kind (portion_rules.csv), scaled to the energy target."""
+    from nutriplan.planning.templates import food_kinds
+    from nutriplan.targets import targets_for
+
+    profile = Profile(age_years=40, sex="female")
+    plan = plan_week(profile, PlanOptions(days=2, diet="omnivore"), foods=full)
+    energy = targets_for(profile).nutrients["energy_kcal"]
+    scale = min(1.5, max(0.5, float(energy.value) / 2000.0))
+    typical = pd.read_csv(data_path("planning/portion_rules.csv")).set_index("kind")["typical_g"]
+    items = [(i.food_id, i.grams) for day in plan.days for meal in day.meals for i in meal.items]
+    kinds = food_kinds(full.loc[[f for f, _ in items]])
+    checked = 0
+    for (food_id, grams), kind in zip(items, kinds):
+        if kind in typical.index:
+            assert 0.5 * typical[kind] * scale - 0.1 <= grams <= 2.0 * typical[kind] * scale + 0.1, (food_id, kind, grams)
+            checked += 1
+    assert checked >= 10

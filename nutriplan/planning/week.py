@@ -85,6 +85,8 @@ SHORTLIST_PER_GROUP = 8  # most (food, slot) pairs per slot and food kind (curat
 DAY_MODEL_HIGHS_OPTIONS = {"mip_allow_restart": False}
 DEFAULT_MIN_SERVINGS = 0.5  # portion bounds of a food table without min/max_servings columns
 DEFAULT_MAX_SERVINGS = 2.0
+#: Foods without their own min/max servings: portions from half to twice their kind's typical grams.
+TYPICAL_PORTION_RANGE = (0.5, 2.0)
 
 
 @dataclass
@@ -184,17 +186,29 @@ def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: flo
     """Return per food of ``table`` the portion bounds in steps of ``step`` servings:
     ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``; at least one step)
     and ``typical_steps`` (the kind's typical grams of ``portion_rules.csv`` times ``scale``, as
-    servings, within the bounds; one serving times ``scale`` when the kind has none)."""
-    min_servings = table.get("min_servings", pd.Series(DEFAULT_MIN_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MIN_SERVINGS).to_numpy(float)
-    max_servings = table.get("max_servings", pd.Series(DEFAULT_MAX_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MAX_SERVINGS).to_numpy(float)
+    servings, within the bounds; one serving times ``scale`` when the kind has none).
+
+    A food without its own min/max servings (the full SR24 tier, whose serving is SR24's first
+    household measure: a leaf of arugula, a cup of lemon juice) is bounded in grams instead:
+    ``TYPICAL_PORTION_RANGE`` times its kind's typical grams times ``scale``; ``portion_fits`` is
+    False where even one step is more than that (such a food is not served in that kind)."""
+    own_min = table.get("min_servings", pd.Series(np.nan, index=table.index)).astype(float).to_numpy(float)
+    own_max = table.get("max_servings", pd.Series(np.nan, index=table.index)).astype(float).to_numpy(float)
+    min_servings = np.where(np.isnan(own_min), DEFAULT_MIN_SERVINGS, own_min)
+    max_servings = np.where(np.isnan(own_max), DEFAULT_MAX_SERVINGS, own_max)
     grams = table["serving_g"].to_numpy(float)
-    min_steps = np.maximum(1, np.ceil(min_servings * scale / step - 1e-9)).astype(int)
-    max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
     typical_g = kinds.map(typical_grams()).to_numpy(float)
+    by_grams = np.isnan(own_min) & np.isnan(own_max) & ~np.isnan(typical_g)
+    lo, hi = TYPICAL_PORTION_RANGE
+    min_servings = np.where(by_grams, lo * typical_g / grams, min_servings)
+    max_servings = np.where(by_grams, hi * typical_g / grams, max_servings)
+    min_steps = np.maximum(1, np.ceil(min_servings * scale / step - 1e-9)).astype(int)
+    fits = ~by_grams | (np.floor(max_servings * scale / step + 1e-9) >= min_steps)
+    max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
     typical = np.where(np.isnan(typical_g), scale, typical_g * scale / grams)
     typical_steps = np.clip(np.round(typical / step), min_steps, max_steps).astype(int)
-    return pd.DataFrame({"min_steps": min_steps, "max_steps": max_steps, "typical_steps": typical_steps},
-                        index=table.index)
+    return pd.DataFrame({"min_steps": min_steps, "max_steps": max_steps, "typical_steps": typical_steps,
+                         "portion_fits": fits}, index=table.index)
 
 
 def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], tags: list[str],
@@ -221,15 +235,16 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     for key in nutrients:
         pairs[key] = table[key].to_numpy(float) * grams / 100.0
     steps = portion_steps(table, pd.Series(pairs["kind"].to_numpy(), index=table.index), scale, step)
-    for column in steps.columns:
+    for column in ("min_steps", "max_steps", "typical_steps"):
         pairs[column] = steps[column].to_numpy()
+    fits = steps["portion_fits"].to_numpy(bool)  # no realistic portion in whole steps: not served
     food_tags = table.get("tags", pd.Series([[]] * len(table))).map(as_list)
     for tag in tags:
         pairs[f"tag_{tag}"] = food_tags.map(lambda cell, tag=tag: tag in cell).to_numpy(bool)
     kinds_of = category_kinds()
     pairs["recommended"] = food_tags.map(lambda cell: any(kinds_of.get(t) == "recommend" for t in cell)).to_numpy(bool)
     pairs["limited"] = food_tags.map(lambda cell: any(kinds_of.get(t) == "limit" for t in cell)).to_numpy(bool)
-    return pairs
+    return pairs[fits].reset_index(drop=True)
 
 
 def shortlist(pairs: pd.DataFrame, bounds: list[Bound], per_group: int = SHORTLIST_PER_GROUP) -> pd.DataFrame:
