@@ -47,6 +47,7 @@ from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShar
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
+    cap_fish_portions,
     day_amounts,
     good_choice_ids,
     plan_pattern,
@@ -338,6 +339,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
+    pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
