@@ -5,6 +5,7 @@ FDA/EPA chart's serving for the age. Recomputed here from ``equivalents.csv``,
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,24 @@ def test_child_fish_items_are_the_chart_serving(child):
     for item in fish:
         assert item.grams <= most_g + 1e-6, item
     assert len(fish) <= 2 * -(-len(child.days) // 7)
+
+
+def test_vegan_dinners_vary_their_protein():
+    profile = n.make_profile(age_years=30, sex="female", weight_kg=60, height_cm=165)
+    plan = n.plan_week(profile, n.PlanOptions(diet="vegan", minimum_mode="weekly_average", allow_supplements=True))
+    protein_columns = (*PROTEIN, "protein_legumes_oz_eq")
+    dinners: Counter = Counter()
+    for day in plan.days:
+        for meal in day.meals:
+            if meal.slot == "dinner":
+                mains = {i.food_id for i in meal.items
+                         if sum(amount(i.food_id, c, i.grams) for c in protein_columns) >= 0.5}
+                dinners.update(mains)
+    assert dinners, "vegan dinners hold a protein food"
+    assert max(dinners.values()) <= 3, dinners
+    # calcium is still met on average over the week (weekly-average mode), recomputed from the items
+    foods = n.load_foods()
+    calcium = sum(float(foods.at[i.food_id, "calcium_mg"]) * i.grams / 100 for d in plan.days for m in d.meals for i in m.items)
+    supplements = sum(s.calcium_mg for d in plan.days for s in d.supplements)  # amounts for the listed units
+    target = plan.targets.nutrients["calcium_mg"]
+    assert calcium + supplements >= (target.value or target.min) * len(plan.days) * 0.999

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -75,6 +75,9 @@ TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not
 KIND_REPEAT_PENALTY = 0.4  # per earlier use of the same kind of protein food in the same slot
 KIND_TIRED_DAYS = 3  # from this many days of one protein kind in a slot, it costs KIND_TIRED_PENALTY more
 KIND_TIRED_PENALTY = 1.0
+#: diet -> the most dinners a week one kind of protein food (``food_kinds.csv``: soy, legume, ...)
+#: is the dinner's protein, per started week: a vegan week is not calcium-set tofu every night
+DINNER_KIND_MAX_DAYS = {"vegan": 4}
 SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
 REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
@@ -99,6 +102,7 @@ class WeekState:
     totals: dict[str, float]
     groups: dict[str, float] = None  # food-pattern amounts so far (model groups)
     kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
+    dinner_protein_kinds: dict[str, int] = field(default_factory=dict)  # kind -> dinners it was the protein
 
 
 @dataclass
@@ -183,13 +187,14 @@ def portion_scale(energy_target_kcal: float) -> float:
 
 def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: float) -> pd.DataFrame:
     """Return per food of ``table`` the portion bounds in steps of ``step`` servings:
-    ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``; at least one step)
+    ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``: the minimum to the
+    nearest step, the maximum rounded down; at least one step)
     and ``typical_steps`` (the kind's typical grams of ``portion_rules.csv`` times ``scale``, as
     servings, within the bounds; one serving times ``scale`` when the kind has none)."""
     min_servings = table.get("min_servings", pd.Series(DEFAULT_MIN_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MIN_SERVINGS).to_numpy(float)
     max_servings = table.get("max_servings", pd.Series(DEFAULT_MAX_SERVINGS, index=table.index)).astype(float).fillna(DEFAULT_MAX_SERVINGS).to_numpy(float)
     grams = table["serving_g"].to_numpy(float)
-    min_steps = np.maximum(1, np.ceil(min_servings * scale / step - 1e-9)).astype(int)
+    min_steps = np.maximum(1, np.floor(min_servings * scale / step + 0.5)).astype(int)  # nearest step: 0.5 x 1.05 is half a cup of beans, not a cup
     max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
     typical_g = kinds.map(typical_grams()).to_numpy(float)
     typical = np.where(np.isnan(typical_g), scale, typical_g * scale / grams)
@@ -479,7 +484,13 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         (pairs_all["slot"] == "dinner") & (pairs_all["role"] == "protein")
         & pairs_all["food_id"].isin(state.yesterday_dinner_protein)
     ).to_numpy()
-    pairs = pairs_all[~exhausted & ~repeat_protein].copy()
+    most = DINNER_KIND_MAX_DAYS.get(options.diet)
+    tired_dinner = np.zeros(len(pairs_all), bool)
+    if most is not None and state.dinner_protein_kinds and "kind" in pairs_all.columns:
+        cap = most * max(1, math.ceil(options.days / 7.0 - 1e-9))
+        tired_dinner = np.array([slot == "dinner" and role == "protein" and state.dinner_protein_kinds.get(kind, 0) >= cap
+                                 for slot, kind, role in zip(pairs_all["slot"], pairs_all["kind"], pairs_all["role"])], bool)
+    pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner].copy()
     used_kept = pairs["food_id"].map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
     yesterday = pairs["food_id"].isin(state.yesterday).to_numpy(float)
     staple = pairs["staple"].to_numpy(float)
@@ -568,6 +579,9 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
             state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
     dinner_protein = chosen[(chosen["slot"] == "dinner") & (chosen["role"] == "protein")]
     state.yesterday_dinner_protein = set(dinner_protein["food_id"])
+    if "kind" in dinner_protein.columns:
+        for kind in set(dinner_protein["kind"]):
+            state.dinner_protein_kinds[kind] = state.dinner_protein_kinds.get(kind, 0) + 1
     for tag in tags:
         state.tag_servings[tag] += float((servings * chosen[f"tag_{tag}"].astype(float)).sum())
     for key in needed:
