@@ -115,7 +115,7 @@ def check_hard_rules(plan, foods) -> None:
                 # portions scale with the energy target (energy / 2,000 kcal, within 0.5-1.5; issue 8:
                 # a child gets child portions), so the bounds are the food's min/max servings scaled
                 step = options.portion_step
-                lo = max(step, math.ceil(food["min_servings"] * scale / step - 1e-9) * step)
+                lo = max(step, math.floor(food["min_servings"] * scale / step + 0.5) * step)  # the nearest step
                 hi = max(lo, math.floor(food["max_servings"] * scale / step + 1e-9) * step)
                 assert lo <= item.servings <= hi, (item.name, item.servings, lo, hi)
                 if options.diet != "omnivore":

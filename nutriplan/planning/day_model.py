@@ -110,6 +110,8 @@ ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is 
 SHARE_MARGIN = 1e-3  # slot energy shares hold within this margin of the day's energy (rounding)
 GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
+#: group row -> objective cost of being 100% above its target (protein foods near the pattern, not far above)
+GROUP_OVER_WEIGHT = {"protein_oz_eq": 1.0}
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
 
@@ -251,6 +253,10 @@ def build_day_model(inputs: DayInputs) -> DayModel:
             short = prob.add_variable(f"group_short_{name}_day{d}", 0)
             prob += amount + short >= soft, f"group_soft_{name}_day{d}"
             objective_terms.append(short * (GROUP_SHORTFALL_WEIGHT / soft))
+        if soft is not None and soft > 0 and name in GROUP_OVER_WEIGHT:
+            above = prob.add_variable(f"group_over_{name}_day{d}", 0)
+            prob += above - amount >= -soft, f"group_over_{name}_day{d}"
+            objective_terms.append(above * (GROUP_OVER_WEIGHT[name] / soft))
 
     locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
     for i in np.flatnonzero(locked > 0):  # fixed items (a dietitian's locked choices)

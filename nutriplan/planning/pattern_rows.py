@@ -33,6 +33,14 @@ PROTEIN_MAX_SHARE = 1.5  # protein foods near the pattern: at most 1.5x its dail
 MEAT_MIN_SHARE = 0.5  # omnivores: meats, poultry and eggs at least half the pattern's weekly amount
 MEAT_MAX_SHARE = 1.5  # ... and at most 1.5x it
 DAIRY_MAX_SHARE = 1.5  # dairy near the pattern: at most 1.5x its daily amount (no 6 cups of milk)
+CHILD_AGE_YEARS = 11  # below this age (the FDA/EPA fish chart's child rows) protein foods and dairy stay nearer the pattern
+CHILD_PROTEIN_MAX_SHARE = 1.15  # children: protein foods at most 1.15x the pattern (a 6-year-old got ~4 g protein/kg)
+CHILD_DAIRY_MAX_SHARE = 1.25  # children: dairy at most 1.25x the pattern
+OZ_G = 28.35  # grams in an ounce (FDA/EPA servings are ounces of cooked fish)
+#: Children's weekly seafood floor, as a share of the chart's 2 servings: the chart's serving is
+#: "about" 2 oz at ages 4-7 and a fish portion moves in half-servings of 3 oz (1.5 oz), so two
+#: portions within the serving hold 2 x 1.5 = 3 oz = 0.75 of 2 x 2 oz (the cap stays the chart's).
+CHILD_FISH_FLOOR_SHARE = 0.75
 WEEKLY_MARGIN = 0.01  # weekly amounts are planned 1% inside their bounds: grams printed to 0.1 g hold them
 NUTS_MAX_SHARE = 2.5  # omnivores (U.S.-Style, Mediterranean): nuts, seeds, soy at most 2.5x the weekly amount
 LEGUME_MAX_SHARE = 2.0  # U.S.-Style and Mediterranean: beans, peas, lentils at most 2x the weekly amount
@@ -128,6 +136,8 @@ class PatternPlan:
     days: int
     weekly_average: bool
     floor_share: float
+    protein_max_share: float = PROTEIN_MAX_SHARE  # protein foods: most a day, times the pattern
+    dairy_max_share: float = DAIRY_MAX_SHARE  # dairy: most a day, times the pattern
 
     def rows_for_day(self, day: int, so_far: dict[str, float]) -> dict[str, tuple[str, float | None, float | None, float | None]]:
         """Return the day's group rows: name -> (pairs column, lo, hi, soft target), given the
@@ -152,7 +162,7 @@ class PatternPlan:
             else:
                 rows[group] = (f"g_{group}", target, None, None)
         col, lo, _, soft = rows["dairy_cup_eq"]
-        rows["dairy_cup_eq"] = (col, lo, DAIRY_MAX_SHARE * daily["dairy_cup_eq"], soft)
+        rows["dairy_cup_eq"] = (col, lo, self.dairy_max_share * daily["dairy_cup_eq"], soft)
         for group in SUBGROUPS:
             week = p.weekly[group] * days / 7.0
             lo = due(week) - so_far.get(group, 0.0)
@@ -160,7 +170,7 @@ class PatternPlan:
             if group == "veg_legumes_cup_eq" and p.legumes == "vegetables":
                 hi = max(LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0), 0.0)
             rows[group] = (f"g_{group}", lo if lo > 0 else None, hi, week / days)
-        rows["protein_oz_eq"] = ("g_protein_oz_eq", None, PROTEIN_MAX_SHARE * daily["protein_oz_eq"],
+        rows["protein_oz_eq"] = ("g_protein_oz_eq", None, self.protein_max_share * daily["protein_oz_eq"],
                                  daily["protein_oz_eq"])
         rows["whole_grains"] = ("g_whole_minus_refined", -so_far.get("whole_minus_refined", 0.0), None, None)
         rows["grains_oz_eq"] = ("g_grains_oz_eq", None, None, daily["grains_oz_eq"])
@@ -197,12 +207,35 @@ def plan_pattern(targets, options) -> PatternPlan:
     pattern = pattern_for(kcal, pattern_name(options, options.diet))
     fish = options.diet in ("omnivore", "pescatarian") and "fish" not in options.exclude_allergens
     serving, least, most = seafood_limits(profile.age_years, profile.pregnant, profile.lactating)
+    child = profile.age_years < CHILD_AGE_YEARS
+    if child:
+        least *= CHILD_FISH_FLOOR_SHARE
     return PatternPlan(
         pattern=pattern, seafood_oz_week=(least, most) if fish else None,
         seafood_serving_oz=serving if fish else None, meat_rules=options.diet == "omnivore",
         days=options.days, weekly_average=options.minimum_mode == "weekly_average",
         floor_share=options.daily_floor_share,
+        protein_max_share=CHILD_PROTEIN_MAX_SHARE if child else PROTEIN_MAX_SHARE,
+        dairy_max_share=CHILD_DAIRY_MAX_SHARE if child else DAIRY_MAX_SHARE,
     )
+
+
+def cap_fish_portions(pairs: pd.DataFrame, pplan: PatternPlan, step: float) -> pd.DataFrame:
+    """Lower ``pairs``' ``max_steps`` (and ``typical_steps``) of seafood (``g_protein_seafood_oz_eq``
+    > 0) so one item is at most the person's FDA/EPA serving (``pplan.seafood_serving_oz`` ounces
+    of cooked fish, ``fish_advice.csv``: 2 oz at ages 4-7); a pair whose least portion is above it
+    leaves the menu. Returns the new frame (index reset)."""
+    if pplan.seafood_serving_oz is None or "g_protein_seafood_oz_eq" not in pairs.columns:
+        return pairs
+    pairs = pairs.copy()
+    fish = pairs["g_protein_seafood_oz_eq"].to_numpy(float) > 0
+    most_g = pplan.seafood_serving_oz * OZ_G - 0.1  # grams are printed to 0.1 g
+    steps = np.floor(most_g / (pairs["serving_g"].to_numpy(float) * step) + 1e-9).astype(int)
+    max_steps = np.where(fish, np.minimum(pairs["max_steps"].to_numpy(int), steps), pairs["max_steps"].to_numpy(int))
+    pairs["max_steps"] = max_steps
+    pairs["typical_steps"] = np.minimum(pairs["typical_steps"].to_numpy(int), max_steps)
+    too_big = fish & (pairs["min_steps"].to_numpy(int) > max_steps)
+    return pairs[~too_big].reset_index(drop=True)
 
 
 def day_amounts(pairs: pd.DataFrame, servings: pd.Series, groups: list[str]) -> dict[str, float]:
@@ -261,7 +294,7 @@ def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float
         return None, None
     week = period_days > 1
     if group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
-        high = DAIRY_MAX_SHARE * daily * period_days if group == "dairy_cup_eq" else None
+        high = pplan.dairy_max_share * daily * period_days if group == "dairy_cup_eq" else None
         if pplan.weekly_average and not week:
             return daily * pplan.floor_share, high
         return daily * period_days, high
@@ -270,7 +303,7 @@ def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float
               if group == "veg_legumes_cup_eq" and p.legumes == "vegetables" else None)
         return daily * period_days, hi
     if group == "protein_oz_eq":
-        return None, PROTEIN_MAX_SHARE * daily * period_days
+        return None, pplan.protein_max_share * daily * period_days
     if group == "protein_meat_poultry_eggs_oz_eq" and pplan.meat_rules and week:
         return (MEAT_MIN_SHARE * daily * period_days,
                 MEAT_MAX_SHARE * p.weekly[group] * cap_weeks(period_days))

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -47,6 +47,7 @@ from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShar
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
+    cap_fish_portions,
     day_amounts,
     good_choice_ids,
     plan_pattern,
@@ -74,6 +75,9 @@ TIE_BREAK = 0.05  # a fixed per-food jitter (from the id) so equal foods are not
 KIND_REPEAT_PENALTY = 0.4  # per earlier use of the same kind of protein food in the same slot
 KIND_TIRED_DAYS = 3  # from this many days of one protein kind in a slot, it costs KIND_TIRED_PENALTY more
 KIND_TIRED_PENALTY = 1.0
+#: diet -> the most dinners a week one kind of protein food (``food_kinds.csv``: soy, legume, ...)
+#: is the dinner's protein, per started week: a vegan week is not calcium-set tofu every night
+DINNER_KIND_MAX_DAYS = {"vegan": 4}
 SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
 REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
@@ -100,6 +104,7 @@ class WeekState:
     totals: dict[str, float]
     groups: dict[str, float] = None  # food-pattern amounts so far (model groups)
     kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
+    dinner_protein_kinds: dict[str, int] = field(default_factory=dict)  # kind -> dinners it was the protein
 
 
 @dataclass
@@ -184,7 +189,8 @@ def portion_scale(energy_target_kcal: float) -> float:
 
 def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: float) -> pd.DataFrame:
     """Return per food of ``table`` the portion bounds in steps of ``step`` servings:
-    ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``; at least one step)
+    ``min_steps``, ``max_steps`` (the food's min/max servings times ``scale``: the minimum to the
+    nearest step, the maximum rounded down; at least one step)
     and ``typical_steps`` (the kind's typical grams of ``portion_rules.csv`` times ``scale``, as
     servings, within the bounds; one serving times ``scale`` when the kind has none).
 
@@ -202,7 +208,10 @@ def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: flo
     lo, hi = TYPICAL_PORTION_RANGE
     min_servings = np.where(by_grams, lo * typical_g / grams, min_servings)
     max_servings = np.where(by_grams, hi * typical_g / grams, max_servings)
-    min_steps = np.maximum(1, np.ceil(min_servings * scale / step - 1e-9)).astype(int)
+    # a food's own minimum to the nearest step (0.5 x 1.05 is half a cup of beans, not a cup); a
+    # minimum in grams (full tier) rounded up, so it stays within the kind's range
+    nearest = np.floor(min_servings * scale / step + 0.5)
+    min_steps = np.maximum(1, np.where(by_grams, np.ceil(min_servings * scale / step - 1e-9), nearest)).astype(int)
     fits = ~by_grams | (np.floor(max_servings * scale / step + 1e-9) >= min_steps)
     max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
     typical = np.where(np.isnan(typical_g), scale, typical_g * scale / grams)
@@ -353,6 +362,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
+    pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
@@ -492,7 +502,13 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         (pairs_all["slot"] == "dinner") & (pairs_all["role"] == "protein")
         & pairs_all["food_id"].isin(state.yesterday_dinner_protein)
     ).to_numpy()
-    pairs = pairs_all[~exhausted & ~repeat_protein].copy()
+    most = DINNER_KIND_MAX_DAYS.get(options.diet)
+    tired_dinner = np.zeros(len(pairs_all), bool)
+    if most is not None and state.dinner_protein_kinds and "kind" in pairs_all.columns:
+        cap = most * max(1, math.ceil(options.days / 7.0 - 1e-9))
+        tired_dinner = np.array([slot == "dinner" and role == "protein" and state.dinner_protein_kinds.get(kind, 0) >= cap
+                                 for slot, kind, role in zip(pairs_all["slot"], pairs_all["kind"], pairs_all["role"])], bool)
+    pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner].copy()
     used_kept = pairs["food_id"].map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
     yesterday = pairs["food_id"].isin(state.yesterday).to_numpy(float)
     staple = pairs["staple"].to_numpy(float)
@@ -581,6 +597,9 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
             state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
     dinner_protein = chosen[(chosen["slot"] == "dinner") & (chosen["role"] == "protein")]
     state.yesterday_dinner_protein = set(dinner_protein["food_id"])
+    if "kind" in dinner_protein.columns:
+        for kind in set(dinner_protein["kind"]):
+            state.dinner_protein_kinds[kind] = state.dinner_protein_kinds.get(kind, 0) + 1
     for tag in tags:
         state.tag_servings[tag] += float((servings * chosen[f"tag_{tag}"].astype(float)).sum())
     for key in needed:
