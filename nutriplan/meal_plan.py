@@ -17,7 +17,7 @@ from nutriplan.planning.week import solve_week
 from nutriplan.errors import InfeasiblePlanError, SolverError
 from nutriplan.full_tier import UNKNOWN_FLAGS_SOURCE, restrict_to_known, unknown_flags_conflict
 from nutriplan.models.targets import Note
-from nutriplan.supplements import planner_supplements
+from nutriplan.supplements import load_supplements
 from nutriplan.targets import targets_for
 
 
@@ -45,7 +45,7 @@ def plan_week(
     if table.empty:
         raise InfeasiblePlanError([unknown_flags_conflict(known)])
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
-    supplements = planner_supplements()
+    supplements = load_supplements()  # the planner counts every nutrient they carry (issue 12)
     try:
         week = solve_week(targets, table, options, supplements)
     except InfeasiblePlanError as error:

@@ -44,6 +44,7 @@ from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
+from nutriplan.planning import nutrient_rows
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     day_amounts,
@@ -162,12 +163,12 @@ def daily_bounds(targets: Targets, options: PlanOptions) -> tuple[list[Bound], l
         EnergyShareBound(key, share.kcal_per_g, share.min_pct, share.max_pct)
         for key, share in targets.energy_shares.items()
     ]
-    return bounds, shares
+    return bounds + nutrient_rows.nutrient_bounds(targets, options), shares
 
 
 def needed_nutrients(bounds: list[Bound], shares: list[EnergyShareBound]) -> list[str]:
     """Return the nutrient columns a food must have known to take part in the plan."""
-    keys = ["energy_kcal"] + [b.key for b in bounds] + [s.key for s in shares]
+    keys = ["energy_kcal"] + [b.key for b in bounds if b.scope == "total"] + [s.key for s in shares]
     return list(dict.fromkeys(keys))
 
 
@@ -312,7 +313,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
-    eligibility = eligible_foods(foods, options, needed)
+    eligibility = eligible_foods(foods, options, nutrient_rows.must_know(needed, targets))
+    ul_note = nutrient_rows.leave_out_unprovable(eligibility, targets)  # a UL on total intake: known values only
     pplan = plan_pattern(targets, options)
     _exclude_for_pattern(eligibility, targets.profile)
     week_min, week_max = weekly_tag_rules(options, targets.profile)
@@ -323,7 +325,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     energy_target = energy_target_kcal(targets)
     templates = load_templates(options.templates)
     scale = portion_scale(energy_target)
-    eligible = eligibility.foods
+    eligible = nutrient_rows.counted_foods(eligibility.foods, targets)  # minimums: unknown counts 0
     if sensitive:
         eligible = eligible.copy()
         good = set(good_choice_ids(eligible))
@@ -333,10 +335,11 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     groups = add_group_columns(pairs_all, pplan.pattern)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
+    pairs_all = nutrient_rows.counted_foods(pairs_all, targets)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
-    supp = supplement_table(supplements) if options.allow_supplements else None
+    supp = nutrient_rows.supplement_table(supplements, targets) if options.allow_supplements else None
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
@@ -344,6 +347,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
+    notes += [ul_note] if ul_note else []
     pairing, kind_limits = pairing_rules(), daily_kind_limits(options.diet)
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
