@@ -18,7 +18,7 @@ from nutriplan.models.plan import (
     ShoppingItem,
     SolverInfo,
 )
-from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS, SUPPLEMENT_NUTRIENTS
+from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, nutrient_table, vitamin_d_iu_to_mcg
 from nutriplan.planning.nutrient_rows import known_totals, supplement_amounts

@@ -37,6 +37,15 @@ from nutriplan.planning.day_model import Bound
 
 #: The eligibility reason of a food left out because a UL on total intake could not be proven.
 UNKNOWN_UL_REASON = "unknown value for a nutrient with an upper limit on total intake"
+#: A column that bounds another from above where that one is unknown: preformed vitamin A
+#: (retinol) is part of vitamin A RAE (RAE = retinol + provitamin A carotenoids / 12 or 24, IOM
+#: 2001), so a food's RAE is a proven upper bound of its retinol.
+UPPER_BOUND_COLUMN = {"retinol_mcg": "vitamin_a_rae_mcg"}
+#: Columns that are 0 in an unfortified plant food: preformed vitamin A comes only from animal
+#: foods, fortified foods and supplements (IOM 2001; NIH ODS Vitamin A fact sheet: "preformed
+#: vitamin A is found in dairy products, fish, and meat, especially liver"). A plant food is one
+#: whose ``vegan`` flag is true; fortified: a ``fortified_*`` tag or "fortified" in its name.
+ZERO_IN_UNFORTIFIED_PLANTS = ("retinol_mcg",)
 #: Supplement products meant for pregnancy and lactation only (ids starting with this).
 PRENATAL_PREFIX = "prenatal"
 #: A supplement column that also adds to another: folic acid is part of total folate.
@@ -74,15 +83,27 @@ def upper_limits(targets: Targets, columns=None) -> list[tuple[str, str, float, 
 
 
 def total_ul_columns(targets: Targets, columns=None) -> list[str]:
-    """Return the food columns a UL on total intake counts (every food must know them)."""
-    return list(dict.fromkeys(col for _, col, _, scope in upper_limits(targets, columns) if scope == "total"))
+    """Return the food columns a UL on total intake counts that every food of a plan must know
+    (or bound from above, ``UPPER_BOUND_COLUMN``): the nutrients with a hard minimum rule."""
+    return list(dict.fromkeys(col for key, col, _, scope in upper_limits(targets, columns)
+                              if scope == "total" and targets.nutrients[key].minimum_rule == "hard"))
+
+
+def known_only_ul_columns(targets: Targets, columns=None) -> list[str]:
+    """Return the food columns a UL on total intake counts for the nutrients whose coverage is
+    below the hard rule (``minimum_rule == "reported"``: choline, manganese): enforced on the
+    known values, and the plan's note names the days it is not proven on."""
+    proven = set(total_ul_columns(targets, columns))
+    return list(dict.fromkeys(col for key, col, _, scope in upper_limits(targets, columns)
+                              if scope == "total" and col not in proven))
 
 
 def zero_if_unknown(targets: Targets, columns=None) -> list[str]:
-    """Return the minimum columns counted from known values only (unknown counts 0): the new hard
-    minimums whose column no total-intake UL counts."""
+    """Return the columns counted from known values only (unknown counts 0): the new hard
+    minimums whose column no proven UL counts, and the known-only UL columns."""
     proven = set(total_ul_columns(targets, columns))
-    return [key for key in hard_minimums(targets) if key not in proven]
+    keys = [key for key in hard_minimums(targets) if key not in proven]
+    return list(dict.fromkeys(keys + known_only_ul_columns(targets, columns)))
 
 
 def nutrient_bounds(targets: Targets, options, columns=None) -> list[Bound]:
@@ -116,7 +137,7 @@ def leave_out_unprovable(eligibility: Eligibility, targets: Targets) -> Note | N
     counts = {}
     unknown = pd.Series(False, index=foods.index)
     for column in columns:
-        hit = foods[column].isna() if column in foods.columns else pd.Series(True, index=foods.index)
+        hit = _bounded(foods, column).isna() if column in foods.columns else pd.Series(True, index=foods.index)
         if hit.any():
             counts[column] = int(hit.sum())
         unknown |= hit
@@ -141,11 +162,38 @@ def counted_foods(foods: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """Return ``foods`` with the minimum-only columns' unknown values as 0 (a copy; what the
     planner counts towards a minimum: known values only)."""
     columns = [c for c in zero_if_unknown(targets, foods.columns) if c in foods.columns]
-    if not columns or not foods[columns].isna().any().any():
+    bounded = [c for c in total_ul_columns(targets, foods.columns) if c in UPPER_BOUND_COLUMN and c in foods.columns]
+    if not (columns and foods[columns].isna().any().any()) and not (bounded and foods[bounded].isna().any().any()):
         return foods
     out = foods.copy()
     out[columns] = out[columns].fillna(0.0)
+    for column in bounded:
+        out[column] = _bounded(out, column)
     return out
+
+
+def _bounded(foods: pd.DataFrame, column: str) -> pd.Series:
+    """Return ``column`` with unknown values replaced by their upper bound (``UPPER_BOUND_COLUMN``)
+    where there is one (still unknown where that is unknown too)."""
+    values = pd.to_numeric(foods[column], errors="coerce")
+    other = UPPER_BOUND_COLUMN.get(column)
+    if other is not None and other in foods.columns:
+        values = values.fillna(pd.to_numeric(foods[other], errors="coerce"))
+    if column in ZERO_IN_UNFORTIFIED_PLANTS and "vegan" in foods.columns:
+        values = values.where(values.notna() | ~unfortified_plants(foods), 0.0)
+    return values
+
+
+def unfortified_plants(foods: pd.DataFrame) -> pd.Series:
+    """Return per food whether it is a plant food (``vegan`` flag true) that is not fortified (no
+    ``fortified_*`` tag, no "fortified" in its name)."""
+    from nutriplan.planning.candidates import as_list
+
+    plant = foods["vegan"].map(lambda v: v is True or v == 1 or str(v).lower() == "true")
+    tags = foods.get("tags", pd.Series([[]] * len(foods), index=foods.index)).map(as_list)
+    fortified = tags.map(lambda t: any(x.startswith("fortified") for x in t))
+    fortified |= foods["name"].astype(str).str.lower().str.contains("fortified")
+    return plant & ~fortified
 
 
 def usable_supplements(supplements: list, targets: Targets) -> list:
@@ -197,33 +245,63 @@ def supplement_amounts(doses, fixed: dict[str, float]) -> dict[str, float]:
     return totals
 
 
-def day_problems(day: int, grams: dict[str, float], table: dict, supplemental: dict[str, float],
-                 targets: Targets, options, columns) -> tuple[list[str], dict[str, float]]:
-    """Re-check one day of a finished plan from the food table (``table``: food id -> row of per
-    100 g values; ``grams`` per food): every new hard minimum from known values (daily, or the
-    daily floor in weekly-average mode), every UL in its form and scope (total: every food must
-    have a known value). Return (problems in words, the day's minimum totals for the weekly check)."""
+def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplemental: dict[str, float],
+                 targets: Targets, options) -> tuple[list[str], dict[str, float]]:
+    """Re-check one day of a finished plan from the food table (``foods``: per 100 g values of the
+    plan's foods; ``grams`` per food id; ``supplemental``: the day's supplement totals per column,
+    ``supplement_amounts``): every new hard minimum from known values (daily, or the daily floor in
+    weekly-average mode); every UL in its form and scope: on supplements only, or on total intake,
+    where every food must have a known value (or a proven upper bound, ``UPPER_BOUND_COLUMN`` and
+    ``ZERO_IN_UNFORTIFIED_PLANTS``) except for the known-only ULs (choline, manganese: known values,
+    the note names the rest). Return (problems in words, the day's minimum totals)."""
     problems = []
     minimums = {}
     floor = options.daily_floor_share if options.minimum_mode == "weekly_average" else 1.0
+    ids = list(grams)
+    amount = pd.Series(grams, dtype=float) / 100.0
     for key, lo in hard_minimums(targets).items():
-        food = sum(_known(table[f].get(key)) * g / 100.0 for f, g in grams.items())
-        total = food + supplemental.get(key, 0.0)
+        values = pd.to_numeric(foods.loc[ids, key], errors="coerce").fillna(0.0)
+        total = float((values * amount).sum()) + supplemental.get(key, 0.0)
         minimums[key] = total
         if total < lo * floor - TOLERANCE * max(1.0, lo):
             problems.append(f"day {day}: {key} {total:.2f} (known values) under {lo * floor:.2f}")
-    for key, column, limit, scope in upper_limits(targets, columns):
+    proven = set(total_ul_columns(targets, foods.columns))
+    for key, column, limit, scope in upper_limits(targets, foods.columns):
         if scope == "supplements":
             value = supplemental.get(column, 0.0)
         else:
-            unknown = [f for f in grams if _unknown(table[f].get(column))]
-            if unknown:
-                problems.append(f"day {day}: {key} UL ({column}) not provable: unknown for {', '.join(sorted(unknown))}")
+            values = _bounded(foods.loc[ids], column) if column in foods.columns else pd.Series(float("nan"), index=ids)
+            unknown = sorted(values.index[values.isna()])
+            if unknown and column in proven:
+                problems.append(f"day {day}: {key} UL ({column}) not provable: unknown for {', '.join(unknown)}")
                 continue
-            value = sum(float(table[f][column]) * g / 100.0 for f, g in grams.items()) + supplemental.get(column, 0.0)
+            value = float((values.fillna(0.0) * amount).sum()) + supplemental.get(column, 0.0)
         if value > limit + TOLERANCE * max(1.0, limit):
             problems.append(f"day {day}: {key} {value:.2f} ({column}, {scope}) over UL {limit:g}")
     return problems, minimums
+
+
+def unproven_notes(items: list[dict], foods: pd.DataFrame, targets: Targets) -> list[Note]:
+    """Return one note per known-only UL (``known_only_ul_columns``) naming the days where a food
+    of the plan has no value for it: there the UL holds for the known values only."""
+    from nutriplan.nutrients import nutrient_table
+
+    labels = nutrient_table()["label"].to_dict()
+    notes = []
+    for column in known_only_ul_columns(targets, foods.columns):
+        limit = next(lim for _, col, lim, scope in upper_limits(targets, foods.columns) if col == column)
+        unknown = foods[column].isna() if column in foods.columns else pd.Series(True, index=foods.index)
+        days = sorted({int(i["day"]) for i in items if bool(unknown.get(i["food_id"], True))})
+        count = len({i["food_id"] for i in items if bool(unknown.get(i["food_id"], True))})
+        if days:
+            notes.append(Note(
+                id=f"plan_ul_unproven_{column}", source="nutriplan planner; IOM DRI ULs (total intake)",
+                text=(f"{labels.get(column, column)}: {count} food(s) of the plan have no value in the food "
+                      f"table (day(s) {', '.join(map(str, days))}); there the upper limit ({limit:g}) is met "
+                      "by the known values only, not proven (the nutrient's coverage is below the hard-rule "
+                      "threshold, so its foods are kept, as for its minimum)."),
+            ))
+    return notes
 
 
 def weekly_problems(day_minimums: list[dict[str, float]], targets: Targets, options) -> list[str]:

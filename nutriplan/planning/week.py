@@ -399,6 +399,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         for key, value in day_amounts(pairs, result.servings[chosen.index], groups).items():
             state.groups[key] = state.groups.get(key, 0.0) + value
 
+    notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets)  # choline, manganese
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
             id="plan_weekly_average", source="nutriplan planner",
