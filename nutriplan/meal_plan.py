@@ -47,7 +47,10 @@ def plan_week(
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
     supplements = load_supplements()  # the planner counts every nutrient they carry (issue 12)
     try:
-        week = solve_week(targets, table, options, supplements)
+        try:
+            week = solve_week(targets, table, options, supplements)
+        except InfeasiblePlanError:  # again with the foods whose total-intake UL could not be proven
+            week = solve_week(targets, table, options, supplements, prove_uls=False)
     except InfeasiblePlanError as error:
         if not known.total_left_out:
             raise

@@ -17,8 +17,16 @@ Choices (see also ``food_data/dri/README.md``):
     a known value, so a food whose value is unknown for any such column is left out of the plan
     (reason ``"unknown value for a nutrient with an upper limit on total intake"``); the plan's
     note ``plan_unknown_ul`` gives the count per nutrient.
+    A retinol value unknown is bounded by the food's RAE, and is 0 in an unfortified plant food
+    (``UPPER_BOUND_COLUMN``, ``ZERO_IN_UNFORTIFIED_PLANTS``). Choline and manganese, whose
+    coverage is below the hard rule (``minimum_rule == "reported"``), keep their foods: their
+    ULs are enforced on the known values and the note ``plan_ul_unproven_<column>`` names the
+    days where a food of the plan lacks a value.
   * ``max_scope == "supplements"``: supplements only (niacin, vitamin E, and folate as
     ``folic_acid_mcg``): the food table cannot tell fortificant from natural content.
+- **Fallback**: when no plan exists without the foods left out (a tight diet), the planner is run
+  again with them kept (``prove=False``): every UL on total intake is then met on the known
+  values, and the note ``plan_ul_unproven_<column>`` names the days where a food lacks a value.
 - **Supplements**: every product of the catalogue whose single unit keeps every UL of the person
   (``usable_supplements``); the prenatal multivitamin only in pregnancy and lactation. A
   supplement's ``folic_acid_mcg`` also adds to total folate (``folate_mcg``).
@@ -82,28 +90,31 @@ def upper_limits(targets: Targets, columns=None) -> list[tuple[str, str, float, 
             for key, t in new_targets(targets, columns).items() if t.max is not None]
 
 
-def total_ul_columns(targets: Targets, columns=None) -> list[str]:
+def total_ul_columns(targets: Targets, columns=None, prove: bool = True) -> list[str]:
     """Return the food columns a UL on total intake counts that every food of a plan must know
-    (or bound from above, ``UPPER_BOUND_COLUMN``): the nutrients with a hard minimum rule."""
+    (or bound from above, ``UPPER_BOUND_COLUMN``): the nutrients with a hard minimum rule (none
+    when ``prove`` is False: the fallback when no plan exists without the foods left out)."""
+    if not prove:
+        return []
     return list(dict.fromkeys(col for key, col, _, scope in upper_limits(targets, columns)
                               if scope == "total" and targets.nutrients[key].minimum_rule == "hard"))
 
 
-def known_only_ul_columns(targets: Targets, columns=None) -> list[str]:
+def known_only_ul_columns(targets: Targets, columns=None, prove: bool = True) -> list[str]:
     """Return the food columns a UL on total intake counts for the nutrients whose coverage is
     below the hard rule (``minimum_rule == "reported"``: choline, manganese): enforced on the
     known values, and the plan's note names the days it is not proven on."""
-    proven = set(total_ul_columns(targets, columns))
+    proven = set(total_ul_columns(targets, columns, prove))
     return list(dict.fromkeys(col for key, col, _, scope in upper_limits(targets, columns)
                               if scope == "total" and col not in proven))
 
 
-def zero_if_unknown(targets: Targets, columns=None) -> list[str]:
+def zero_if_unknown(targets: Targets, columns=None, prove: bool = True) -> list[str]:
     """Return the columns counted from known values only (unknown counts 0): the new hard
     minimums whose column no proven UL counts, and the known-only UL columns."""
-    proven = set(total_ul_columns(targets, columns))
+    proven = set(total_ul_columns(targets, columns, prove))
     keys = [key for key in hard_minimums(targets) if key not in proven]
-    return list(dict.fromkeys(keys + known_only_ul_columns(targets, columns)))
+    return list(dict.fromkeys(keys + known_only_ul_columns(targets, columns, prove)))
 
 
 def nutrient_bounds(targets: Targets, options, columns=None) -> list[Bound]:
@@ -128,11 +139,11 @@ def must_know(needed: list[str], targets: Targets, columns=None) -> list[str]:
     return [key for key in needed if key not in new]
 
 
-def leave_out_unprovable(eligibility: Eligibility, targets: Targets) -> Note | None:
+def leave_out_unprovable(eligibility: Eligibility, targets: Targets, prove: bool = True) -> Note | None:
     """Leave out of ``eligibility`` (in place) every food whose value is unknown for a column a UL
     on total intake counts; return the plan note counting them per nutrient (None: none)."""
     foods = eligibility.foods
-    columns = total_ul_columns(targets, foods.columns)
+    columns = total_ul_columns(targets, foods.columns, prove)
     missing_col = [c for c in columns if c not in foods.columns]
     counts = {}
     unknown = pd.Series(False, index=foods.index)
@@ -158,17 +169,18 @@ def leave_out_unprovable(eligibility: Eligibility, targets: Targets) -> Note | N
     return Note(id="plan_unknown_ul", text=text, source="nutriplan planner; IOM DRI ULs (total intake)")
 
 
-def counted_foods(foods: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+def counted_foods(foods: pd.DataFrame, targets: Targets, prove: bool = True) -> pd.DataFrame:
     """Return ``foods`` with the minimum-only columns' unknown values as 0 (a copy; what the
     planner counts towards a minimum: known values only)."""
-    columns = [c for c in zero_if_unknown(targets, foods.columns) if c in foods.columns]
-    bounded = [c for c in total_ul_columns(targets, foods.columns) if c in UPPER_BOUND_COLUMN and c in foods.columns]
+    columns = [c for c in zero_if_unknown(targets, foods.columns, prove) if c in foods.columns]
+    bounded = [c for c in UPPER_BOUND_COLUMN if c in foods.columns
+               and any(col == c for _, col, _, scope in upper_limits(targets, foods.columns) if scope == "total")]
     if not (columns and foods[columns].isna().any().any()) and not (bounded and foods[bounded].isna().any().any()):
         return foods
     out = foods.copy()
-    out[columns] = out[columns].fillna(0.0)
     for column in bounded:
         out[column] = _bounded(out, column)
+    out[columns] = out[columns].fillna(0.0)
     return out
 
 
@@ -246,14 +258,16 @@ def supplement_amounts(doses, fixed: dict[str, float]) -> dict[str, float]:
 
 
 def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplemental: dict[str, float],
-                 targets: Targets, options) -> tuple[list[str], dict[str, float]]:
+                 targets: Targets, options, unproven: set[str] = frozenset()) -> tuple[list[str], dict[str, float]]:
     """Re-check one day of a finished plan from the food table (``foods``: per 100 g values of the
     plan's foods; ``grams`` per food id; ``supplemental``: the day's supplement totals per column,
     ``supplement_amounts``): every new hard minimum from known values (daily, or the daily floor in
     weekly-average mode); every UL in its form and scope: on supplements only, or on total intake,
     where every food must have a known value (or a proven upper bound, ``UPPER_BOUND_COLUMN`` and
     ``ZERO_IN_UNFORTIFIED_PLANTS``) except for the known-only ULs (choline, manganese: known values,
-    the note names the rest). Return (problems in words, the day's minimum totals)."""
+    the note names the rest, and the columns of ``unproven``: those the plan's notes
+    ``plan_ul_unproven_<column>`` say were met on known values only). Return (problems in words,
+    the day's minimum totals)."""
     problems = []
     minimums = {}
     floor = options.daily_floor_share if options.minimum_mode == "weekly_average" else 1.0
@@ -265,7 +279,7 @@ def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplem
         minimums[key] = total
         if total < lo * floor - TOLERANCE * max(1.0, lo):
             problems.append(f"day {day}: {key} {total:.2f} (known values) under {lo * floor:.2f}")
-    proven = set(total_ul_columns(targets, foods.columns))
+    proven = set(total_ul_columns(targets, foods.columns)) - set(unproven)
     for key, column, limit, scope in upper_limits(targets, foods.columns):
         if scope == "supplements":
             value = supplemental.get(column, 0.0)
@@ -281,16 +295,16 @@ def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplem
     return problems, minimums
 
 
-def unproven_notes(items: list[dict], foods: pd.DataFrame, targets: Targets) -> list[Note]:
+def unproven_notes(items: list[dict], foods: pd.DataFrame, targets: Targets, prove: bool = True) -> list[Note]:
     """Return one note per known-only UL (``known_only_ul_columns``) naming the days where a food
     of the plan has no value for it: there the UL holds for the known values only."""
     from nutriplan.nutrients import nutrient_table
 
     labels = nutrient_table()["label"].to_dict()
     notes = []
-    for column in known_only_ul_columns(targets, foods.columns):
+    for column in known_only_ul_columns(targets, foods.columns, prove):
         limit = next(lim for _, col, lim, scope in upper_limits(targets, foods.columns) if col == column)
-        unknown = foods[column].isna() if column in foods.columns else pd.Series(True, index=foods.index)
+        unknown = _bounded(foods, column).isna() if column in foods.columns else pd.Series(True, index=foods.index)
         days = sorted({int(i["day"]) for i in items if bool(unknown.get(i["food_id"], True))})
         count = len({i["food_id"] for i in items if bool(unknown.get(i["food_id"], True))})
         if days:
@@ -298,8 +312,10 @@ def unproven_notes(items: list[dict], foods: pd.DataFrame, targets: Targets) -> 
                 id=f"plan_ul_unproven_{column}", source="nutriplan planner; IOM DRI ULs (total intake)",
                 text=(f"{labels.get(column, column)}: {count} food(s) of the plan have no value in the food "
                       f"table (day(s) {', '.join(map(str, days))}); there the upper limit ({limit:g}) is met "
-                      "by the known values only, not proven (the nutrient's coverage is below the hard-rule "
-                      "threshold, so its foods are kept, as for its minimum)."),
+                      "by the known values only, not proven ("
+                      + ("the nutrient's coverage is below the hard-rule threshold, so its foods are kept, as "
+                         "for its minimum)." if prove else "no plan met every rule without the foods that lack "
+                         "a value for a nutrient with an upper limit on total intake).")),
             ))
     return notes
 

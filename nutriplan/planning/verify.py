@@ -105,7 +105,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 totals[key] += supplemental[key]
         problems += _bound_problems(totals, supplemental, targets, options, d)
         new_problems, minimums = nutrient_rows.day_problems(  # issue 12: every new minimum and UL
-            d, grams, used_foods, nutrient_rows.supplement_amounts(day.supplements, fixed), targets, options)
+            d, grams, used_foods, nutrient_rows.supplement_amounts(day.supplements, fixed), targets, options,
+            {note.id.removeprefix("plan_ul_unproven_") for note in plan.notes if note.id.startswith("plan_ul_unproven_")})
         problems += new_problems
         new_minimums.append(minimums)
         day_totals.append(totals)

@@ -303,18 +303,21 @@ def energy_target_kcal(targets: Targets) -> float:
 
 
 def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list,
-               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None) -> SolvedWeek:
+               locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None,
+               prove_uls: bool = True) -> SolvedWeek:
     """Plan ``options.days`` days from ``foods`` for ``targets``; raise ``InfeasiblePlanError``
     naming the conflicting rules when some day cannot meet them.
 
     ``locked``: items the plan must hold (columns day, slot, food_id, servings: at least that many
     servings of that food in that meal); ``preferred``: food id -> objective bonus (> 0 favours the
-    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``."""
+    food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``.
+    ``prove_uls`` False keeps foods whose value is unknown for a nutrient with a UL on total
+    intake (see ``nutriplan.planning.nutrient_rows``)."""
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
     eligibility = eligible_foods(foods, options, nutrient_rows.must_know(needed, targets))
-    ul_note = nutrient_rows.leave_out_unprovable(eligibility, targets)  # a UL on total intake: known values only
+    ul_note = nutrient_rows.leave_out_unprovable(eligibility, targets, prove_uls)  # a UL on total intake: known values only
     pplan = plan_pattern(targets, options)
     _exclude_for_pattern(eligibility, targets.profile)
     week_min, week_max = weekly_tag_rules(options, targets.profile)
@@ -325,7 +328,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     energy_target = energy_target_kcal(targets)
     templates = load_templates(options.templates)
     scale = portion_scale(energy_target)
-    eligible = nutrient_rows.counted_foods(eligibility.foods, targets)  # minimums: unknown counts 0
+    eligible = nutrient_rows.counted_foods(eligibility.foods, targets, prove_uls)  # minimums: unknown counts 0
     if sensitive:
         eligible = eligible.copy()
         good = set(good_choice_ids(eligible))
@@ -335,7 +338,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     groups = add_group_columns(pairs_all, pplan.pattern)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
-    pairs_all = nutrient_rows.counted_foods(pairs_all, targets)
+    pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
@@ -399,7 +402,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         for key, value in day_amounts(pairs, result.servings[chosen.index], groups).items():
             state.groups[key] = state.groups.get(key, 0.0) + value
 
-    notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets)  # choline, manganese
+    notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets, prove_uls)  # choline, manganese
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
             id="plan_weekly_average", source="nutriplan planner",
