@@ -129,11 +129,15 @@ def test_broken_plan_files_exit_2_naming_the_field(files, tmp_path, edit, messag
 
 
 def test_csv_errors_name_the_row_and_column(files, tmp_path):
-    text = files[1].read_text().splitlines()
-    cells = text[2].split(",")
-    cells[4] = "x"  # servings
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(files[1].read_text())))
+    rows[2][rows[0].index("servings")] = "x"  # names may hold commas: edit the parsed row
     bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([text[0], text[1], ",".join(cells), *text[3:]]) + "\n")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    bad.write_text(out.getvalue())
     result = run("verify", bad, "--like", files[0])
     assert result.exit_code == 2
     assert "not a number at row 3, column 'servings'" in result.stderr
