@@ -241,3 +241,21 @@ def test_a_vegan_week_gets_its_b12_from_a_product_the_planner_counts(plans, food
         if from_food < b12_min:
             assert sum(s.vitamin_b12_mcg for s in day.supplements) >= b12_min - from_food
     assert all(s.supplement_id != "prenatal_multivitamin" for s in plan.supplements)
+
+
+def test_weekly_average_mode_meets_the_new_minimums_on_average_and_every_ul_daily(foods):
+    profile = n.make_profile(age_years=30, sex="female", weight_kg=60, height_cm=165)
+    options = n.PlanOptions(diet="vegan", minimum_mode="weekly_average", allow_supplements=True)
+    plan = n.plan_week(profile, options)
+    share = options.daily_floor_share
+    for key, target in plan.targets.nutrients.items():
+        if target.planned or target.min is None or target.minimum_rule != "hard":
+            continue
+        daily = [sum(0.0 if pd.isna(foods.at[f, key]) else float(foods.at[f, key]) * g / 100.0
+                     for f, g in _day_grams(day, foods).items()) + _supplemental(day, plan).get(key, 0.0)
+                 for day in plan.days]
+        assert sum(daily) / len(daily) >= target.min - 1e-6, key
+        assert min(daily) >= share * target.min - 1e-6, key
+    # the ULs hold every day (recomputed_problems checks daily minimums too, so only its UL lines)
+    assert [p for p in recomputed_problems(plan, foods) if "UL" in p or "no note" in p] == []
+    assert plan_violations(plan, foods) == []

@@ -222,10 +222,12 @@ def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
         gaps = [labels.at[k, "label"] for k in ALL_SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0 and k != "retinol_mcg"]
+        what = (f"the {' and '.join(gaps)} target" if len(gaps) <= 2 else
+                f"every minimum (the product carries {', '.join(gaps)})")
         notes.append(Note(
             id="plan_supplement",
             text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
-                  f"could not meet the {' and '.join(gaps)} target within the plan's rules; the dose "
+                  f"could not meet {what} within the plan's rules; the dose "
                   f"keeps every upper limit."),
             source="nutriplan planner",
         ))
