@@ -132,6 +132,28 @@ def nutrient_bounds(targets: Targets, options, columns=None) -> list[Bound]:
     return bounds
 
 
+def shortlists(shortlist, pairs: pd.DataFrame, bounds: list[Bound], targets: Targets) -> pd.DataFrame:
+    """Return ``pairs`` cut by ``shortlist`` (``week.shortlist``) twice and joined: once by the
+    density of the other nutrients (as before issue 12, so vitamin D, calcium... keep their dense
+    foods) and once by the density of the new nutrients (iron, folate, B12...). On the curated
+    table every group is smaller than the cut, so nothing is cut."""
+    new = {b.key for b in nutrient_bounds(targets, _Mode())} | {c for _, c, _, _ in upper_limits(targets)}
+    old = [b for b in bounds if b.key not in new]
+    first = shortlist(pairs, old)
+    if len(first) == len(pairs):
+        return first
+    second = shortlist(pairs, [b for b in bounds if b.key in new])
+    both = pd.concat([first, second], ignore_index=True)
+    return both.drop_duplicates(subset=["food_id", "slot"]).reset_index(drop=True)
+
+
+class _Mode:
+    """Options stand-in for ``nutrient_bounds`` when only the bound keys matter."""
+
+    minimum_mode = "daily"
+    daily_floor_share = 1.0
+
+
 def must_know(needed: list[str], targets: Targets, columns=None) -> list[str]:
     """Return the columns of ``needed`` every eligible food must know already before the new
     nutrients (the new ones are handled by ``leave_out_unprovable`` and ``zero_if_unknown``)."""
@@ -201,7 +223,7 @@ def unfortified_plants(foods: pd.DataFrame) -> pd.Series:
     ``fortified_*`` tag, no "fortified" in its name)."""
     from nutriplan.planning.candidates import as_list
 
-    plant = foods["vegan"].map(lambda v: v is True or v == 1 or str(v).lower() == "true")
+    plant = foods["vegan"].map(lambda v: v is not None and not pd.isna(v) and str(v).lower() in ("true", "1", "1.0"))
     tags = foods.get("tags", pd.Series([[]] * len(foods), index=foods.index)).map(as_list)
     fortified = tags.map(lambda t: any(x.startswith("fortified") for x in t))
     fortified |= foods["name"].astype(str).str.lower().str.contains("fortified")

@@ -334,7 +334,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         good = set(good_choice_ids(eligible))
         eligible["tags"] = [as_list(t) + (["fda_good_choice"] if f in good else [])
                             for f, t in zip(eligible.index, eligible.get("tags", [[]] * len(eligible)))]
-    pairs_all = shortlist(menu_pairs(eligible, options, needed, tags, templates, scale), bounds)
+    pairs_all = nutrient_rows.shortlists(shortlist, menu_pairs(eligible, options, needed, tags, templates, scale),
+                                         bounds, targets)
     groups = add_group_columns(pairs_all, pplan.pattern)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
