@@ -219,18 +219,16 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
 def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options: PlanOptions) -> list[Note]:
     notes = list(week.notes)
     labels = nutrient_table()
+    texts = []  # one note for every product added (note ids stay unique)
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
         gaps = [labels.at[k, "label"] for k in ALL_SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0 and k != "retinol_mcg"]
         what = (f"the {' and '.join(gaps)} target" if len(gaps) <= 2 else
                 f"every minimum (the product carries {', '.join(gaps)})")
-        notes.append(Note(
-            id="plan_supplement",
-            text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
-                  f"could not meet {what} within the plan's rules; the dose "
-                  f"keeps every upper limit."),
-            source="nutriplan planner",
-        ))
+        texts.append(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
+                     f"could not meet {what} within the plan's rules; the dose keeps every upper limit.")
+    if texts:
+        notes.append(Note(id="plan_supplement", text=" ".join(texts), source="nutriplan planner"))
     missing = week.eligibility.excluded.get("missing data", [])
     if missing:
         notes.append(Note(
