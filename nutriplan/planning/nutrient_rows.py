@@ -123,12 +123,18 @@ def nutrient_bounds(targets: Targets, options, columns=None) -> list[Bound]:
     every UL in its form and scope (hi kinds ``ul`` / ``ul_supplemental``)."""
     bounds = []
     weekly = options.minimum_mode == "weekly_average"
+    limits = upper_limits(targets, columns)
+    # a UL on total intake of the minimum's own column shares its Bound (the weekly catch-up is
+    # then capped at the UL, as for the other nutrients)
+    own = {column: limit for _, column, limit, scope in limits if scope == "total"}
     for key, lo in hard_minimums(targets).items():
         soft = lo if weekly else None
-        bounds.append(Bound(key, lo=lo * options.daily_floor_share if weekly else lo,
+        bounds.append(Bound(key, lo=lo * options.daily_floor_share if weekly else lo, hi=own.get(key),
                             lo_kind="floor" if weekly else "min", soft_target=soft))
-    for _, column, limit, scope in upper_limits(targets, columns):
-        bounds.append(Bound(column, hi=limit, scope=scope, hi_kind="ul" if scope == "total" else "ul_supplemental"))
+    merged = {b.key for b in bounds if b.hi is not None}
+    for _, column, limit, scope in limits:
+        if not (scope == "total" and column in merged):
+            bounds.append(Bound(column, hi=limit, scope=scope, hi_kind="ul" if scope == "total" else "ul_supplemental"))
     return bounds
 
 
