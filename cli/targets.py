@@ -115,9 +115,9 @@ def format_targets_table(targets: Targets) -> str:
                    "food; (retinol) = preformed vitamin A only; (folic acid) = synthetic folic acid "
                    "from supplements and fortified foods only. Min is: ~ = "
                    "reported, not enforced (too many foods lack a value). Vitamin A is in RAE, "
-                   "folate in DFE (counted as total folate, a lower bound). The vitamins and "
-                   "minerals other than vitamin D, calcium, magnesium, phosphorus, potassium and "
-                   "sodium, and added sugars, are checked and reported but not yet planned.",
+                   "folate in DFE (counted as total folate, a lower bound). Plans meet every minimum "
+                   "without ~ and hold every maximum; added sugars are reported only (SR24 has no "
+                   "added-sugars values).",
                    indent="", first="")
     lines += ["", "Energy shares (percent of the day's energy)"]
     for share in targets.energy_shares.values():

@@ -111,7 +111,6 @@ _lazy("nutriplan.models.batch", "BATCH_FORMATS", "BatchRow", "BatchSummary")
 # --- every DRI nutrient (issue 12) ---
 _lazy("nutriplan.clinical", "diet_notes")
 _lazy("nutriplan.nutrients", "NUTRIENT_GROUPS", "group_keys", "group_of")
-_lazy("nutriplan.supplements", "planner_supplements")
 _lazy("nutriplan.batch_cluster", "ClusterExecutor", "cluster_executor")
 
 # --- workbench (issue 10) ---

@@ -17,7 +17,7 @@ from nutriplan.planning.week import solve_week
 from nutriplan.errors import InfeasiblePlanError, SolverError
 from nutriplan.full_tier import UNKNOWN_FLAGS_SOURCE, restrict_to_known, unknown_flags_conflict
 from nutriplan.models.targets import Note
-from nutriplan.supplements import planner_supplements
+from nutriplan.supplements import load_supplements
 from nutriplan.targets import targets_for
 
 
@@ -62,10 +62,15 @@ def plan_week(
     if table.empty:
         raise InfeasiblePlanError([unknown_flags_conflict(known)])
     targets = targets_for(profile, energy_window=options.energy_window, **target_options)
-    supplements = planner_supplements()
+    supplements = load_supplements()  # the planner counts every nutrient they carry (issue 12)
     try:
-        week = solve_week(targets, table, options, supplements, preferred=liked_preference(profile, table),
-                          day_rules=avoid_rules(avoid_plan, table) if avoid_plan is not None else None)
+        day_rules = avoid_rules(avoid_plan, table) if avoid_plan is not None else None
+        preferred = liked_preference(profile, table)
+        try:
+            week = solve_week(targets, table, options, supplements, preferred=preferred, day_rules=day_rules)
+        except InfeasiblePlanError:  # again with the foods whose total-intake UL could not be proven
+            week = solve_week(targets, table, options, supplements, preferred=preferred, day_rules=day_rules,
+                              prove_uls=False)
     except InfeasiblePlanError as error:
         if not known.total_left_out:
             raise

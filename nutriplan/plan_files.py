@@ -21,7 +21,7 @@ from nutriplan.errors import InputError, ProfileError, UnknownFoodError
 from nutriplan.foods import load_foods
 from nutriplan.models.plan import DayPlan, DaySupplement, Meal, MealPlan, PlanItem, PlanOptions, ShoppingItem, SolverInfo
 from nutriplan.models.profile import Profile
-from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
+from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, vitamin_d_iu_to_mcg
 from nutriplan.planning.verify import plan_violations
@@ -198,19 +198,23 @@ def recompute_plan(plan: MealPlan, foods: pd.DataFrame | str | Path | None = Non
                                       household=None if pd.isna(household) else str(household)))
                 grams_by_food[item.food_id] = grams_by_food.get(item.food_id, 0.0) + grams
             meals.append(Meal(slot=meal.slot, items=items))
-        totals = {}
+        totals, at_least = {}, {}
         for key in keys:
             values = [table.at[f, key] for f in grams_by_food]
-            if any(pd.isna(v) for v in values):
-                continue
-            totals[key] = sum(float(v) * g / 100.0 for v, g in zip(values, grams_by_food.values()))
-        for key in SUPPLEMENT_NUTRIENTS:
-            if key in totals:
-                totals[key] += fixed.get(key, 0.0) + sum(getattr(s, key) for s in day.supplements)
+            known = sum(0.0 if pd.isna(v) else float(v) * g / 100.0 for v, g in zip(values, grams_by_food.values()))
+            (at_least if any(pd.isna(v) for v in values) else totals)[key] = known
+        extras = {key: fixed.get(key, 0.0) + sum(getattr(s, key) for s in day.supplements)
+                  for key in ALL_SUPPLEMENT_NUTRIENTS}
+        extras["folate_mcg"] = fixed.get("folate_mcg", 0.0) + sum(s.folic_acid_mcg for s in day.supplements)
+        for key, extra in extras.items():  # every nutrient a supplement carries (folic acid is folate)
+            for part in (totals, at_least):
+                if key in part:
+                    part[key] += extra
         if "vitamin_d_mcg" in table.columns and "vitamin_d_iu" in totals:
             totals["vitamin_d_mcg"] = vitamin_d_iu_to_mcg(totals["vitamin_d_iu"])
         days.append(DayPlan(day=day.day, meals=meals, supplements=day.supplements,
-                            totals={k: round(v, 3) for k, v in totals.items()}))
+                            totals={k: round(v, 3) for k, v in totals.items()},
+                            at_least={k: round(v, 3) for k, v in at_least.items()}))
     frame = pd.DataFrame([d.totals for d in days])
     weekly = {
         "total": {k: round(float(v), 3) for k, v in frame.sum(skipna=False).dropna().items()},
@@ -245,7 +249,7 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
             known = summary.get(dose.supplement_id)
             summary[dose.supplement_id] = dose if known is None else known.model_copy(update={
                 "units": known.units + dose.units,
-                **{k: getattr(known, k) + getattr(dose, k) for k in SUPPLEMENT_NUTRIENTS}})
+                **{k: getattr(known, k) + getattr(dose, k) for k in ALL_SUPPLEMENT_NUTRIENTS}})
     return list(summary.values())
 
 

@@ -51,7 +51,7 @@ from nutriplan.planning.templates import (
 from nutriplan.planning.verify import plan_violations
 from nutriplan.planning.week import energy_target_kcal, portion_scale, portion_steps, solve_week
 from nutriplan.preferences import liked_preference, options_with_preferences
-from nutriplan.supplements import planner_supplements
+from nutriplan.supplements import load_supplements
 
 PREVIOUS_BONUS = 1.0  # objective bonus of an item kept from the previous plan (an item costs ~0.3)
 REGENERATE_PENALTY = 0.8  # objective cost added to a regenerated meal's previous items
@@ -347,7 +347,7 @@ def replan(plan: MealPlan, locks: Iterable = (), replace: Iterable = (), regener
     table = restrict_to_known(table, options.diet, options.exclude_allergens).foods
     rules = day_rules_for(plan, locks, replace, regenerate, table)
     week = _solve(plan, options, table, rules, locks, replace, regenerate)
-    supplements = planner_supplements()
+    supplements = load_supplements()
     new = assemble_plan(plan.profile, plan.targets, options, table, week, supplements)
     extra = [note for note in diet_notes(options.diet) if note.id not in {n.id for n in new.notes}]
     kept = [n for n in plan.notes if n.source == UNKNOWN_FLAGS_SOURCE and n.id not in {e.id for e in new.notes}]
@@ -365,7 +365,7 @@ def replan(plan: MealPlan, locks: Iterable = (), replace: Iterable = (), regener
 def _solve(plan, options, table, rules: DayRules, locks, replace, regenerate):
     """Return ``solve_week``'s result for these rules; when no plan meets every rule, raise
     ``InfeasiblePlanError`` naming the lock(s) without which a plan exists."""
-    supplements = planner_supplements()
+    supplements = load_supplements()
     preferred = liked_preference(plan.profile, table)
     try:
         return solve_week(plan.targets, table, options, supplements, locked=rules.locked_frame(),

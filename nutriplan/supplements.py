@@ -31,14 +31,6 @@ def load_supplements(path: str | Path | None = None) -> list[Supplement]:
     return list(_catalogue(None if path is None else str(path)))
 
 
-def planner_supplements(path: str | Path | None = None) -> list[Supplement]:
-    """Return the products of the catalogue the planner may add today: those that carry only
-    vitamin D, calcium and magnesium (``Supplement.planner_ready``). The others (prenatal
-    multivitamin, folic acid, B12, iron) wait until the planner counts their vitamins and
-    minerals against the ULs."""
-    return [s for s in load_supplements(path) if s.planner_ready]
-
-
 def supplement_ids() -> list[str]:
     """Return the ids of the bundled supplement catalogue."""
     return [s.id for s in load_supplements()]

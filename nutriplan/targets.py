@@ -1,6 +1,6 @@
 """Daily nutrient targets for a profile: the Dietary Reference Intakes of its life stage (vitamin
 D, calcium, magnesium, phosphorus, potassium, sodium, protein, fibre, AMDR, saturated fat; the
-vitamins and minerals of issue 12 and the added-sugars limit, reported but not yet planned), the
+vitamins and minerals of issue 12 and the added-sugars limit), the
 NASEM 2023 energy requirement, and the clinical layer (vitamin D repletion, clinician override,
 notes)."""
 

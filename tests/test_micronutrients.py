@@ -270,13 +270,6 @@ def test_every_supplement_is_within_every_ul_from_age_14():
         assert all(p.source for p in products)
 
 
-def test_the_planner_gets_only_the_products_it_counts():
-    ids = {s.id for s in n.planner_supplements()}
-    assert ids == {s.id for s in n.load_supplements()
-                   if not any((s.iron_mg, s.folic_acid_mcg, s.vitamin_b12_mcg, s.zinc_mg))}
-    assert "prenatal_multivitamin" not in ids and "vitamin_d3_1000iu" in ids
-
-
 def test_a_prenatal_already_taken_counts_its_folic_acid_against_the_folate_ul_only():
     profile = n.make_profile(age_years=30, sex="female", pregnant=True,
                              supplements=["prenatal_multivitamin", "folic_acid_400mcg:2"])
@@ -436,13 +429,18 @@ def test_html_check_report_groups_rows(tmp_path):
     assert not math.isnan(report.average.nutrients["selenium_mcg"].total)
 
 
-def test_a_vegan_plan_carries_the_b12_note_and_only_products_the_planner_counts():
+def test_a_vegan_plan_carries_the_b12_note_and_products_from_the_whole_catalogue():
     profile = n.make_profile(age_years=30, sex="female", pregnant=True)
     plan = n.plan_week(profile, n.PlanOptions(days=2, diet="vegan", allow_supplements=True))
     ids = [note.id for note in plan.notes]
     assert {"b12_vegan", "iron_vegetarian", "iron_pregnancy", "iodine_pregnancy_lactation"} <= set(ids)
     assert len(ids) == len(set(ids))
-    allowed = {s.id for s in n.planner_supplements()}
-    assert all(dose.supplement_id in allowed for day in plan.days for dose in day.supplements)
-    # the new targets travel with the plan for reporting, unplanned
+    # the planner counts every nutrient a product carries (issue 12): the whole catalogue is allowed,
+    # and each dose carries the product's amounts of every nutrient
+    catalogue = {s.id: s for s in n.load_supplements()}
+    for dose in (d for day in plan.days for d in day.supplements):
+        assert dose.iron_mg == catalogue[dose.supplement_id].iron_mg * dose.units
+        assert dose.folic_acid_mcg == catalogue[dose.supplement_id].folic_acid_mcg * dose.units
+    # the new targets travel with the plan for reporting (``planned`` stays False: the planner
+    # enforces them through nutriplan.planning.nutrient_rows)
     assert plan.targets.nutrients["iron_mg"].min == 27 and not plan.targets.nutrients["iron_mg"].planned

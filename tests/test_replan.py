@@ -116,12 +116,12 @@ def test_conflicting_locks_raise_naming_the_lock_and_the_rule(base, foods):
 
 
 def test_locks_that_break_a_weekly_rule_name_the_locks_and_the_rule(base, foods):
-    """Beef liver locked at dinner on two days running breaks "dinner protein not yesterday's"."""
+    """Chicken breast locked at dinner on two days running breaks "dinner protein not yesterday's"."""
     with pytest.raises(n.InfeasiblePlanError) as caught:
-        n.replan(base, locks=["1:dinner:13326:1", "2:dinner:13326:1", "3"], foods=foods)
+        n.replan(base, locks=["1:dinner:05064:1", "2:dinner:05064:1", "3"], foods=foods)
     text = str(caught.value)
-    assert "day 1 dinner 13326" in text and "day 2 dinner 13326" in text
-    assert "dinner protein ['13326'] repeats day 1" in text
+    assert "day 1 dinner 05064" in text and "day 2 dinner 05064" in text
+    assert "dinner protein ['05064'] repeats day 1" in text
 
 
 def test_a_lock_the_meal_cannot_take_is_an_input_error(base, foods):

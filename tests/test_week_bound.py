@@ -14,7 +14,7 @@ import nutriplan as n
 from nutriplan.planning import week as W
 from nutriplan.planning import week_bound as B
 from nutriplan.planning.week import solve_week
-from nutriplan.supplements import planner_supplements
+from nutriplan.supplements import load_supplements
 from nutriplan.targets import targets_for
 
 PROFILES = {
@@ -59,7 +59,7 @@ def test_average_day_bound_is_below_the_full_joint_bound():
     from nutriplan.full_tier import restrict_to_known
 
     foods = restrict_to_known(n.load_foods("curated"), opts.diet, opts.exclude_allergens).foods
-    week = solve_week(targets, foods, opts, planner_supplements())
+    week = solve_week(targets, foods, opts, load_supplements())
     assert B.day_blocks(week.bound_inputs, average=True) == [(1, 2.0), (3, 1.0)]
     average = B.joint_lp_bound(week.bound_inputs, average=True)
     full = B.joint_lp_bound(week.bound_inputs)
@@ -74,7 +74,7 @@ def test_joint_model_scores_the_planners_week_as_its_days_did(name):
     fields, options = PROFILES[name]
     opts = n.PlanOptions(days=4, **options)
     targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
-    week = solve_week(targets, n.load_foods("curated"), opts, planner_supplements())
+    week = solve_week(targets, n.load_foods("curated"), opts, load_supplements())
     objective = B.week_objective([r.objective for r in week.days])
     scored = B.score_week(week.bound_inputs, week.items, week.supplements)
     assert scored == pytest.approx(objective, rel=1e-4, abs=1e-4)
@@ -128,7 +128,7 @@ def test_sum_of_day_bounds_is_a_bound_too():
     fields, _ = PROFILES["adult woman"]
     opts = n.PlanOptions(days=2)
     targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
-    week = solve_week(targets, n.load_foods("curated"), opts, planner_supplements())
+    week = solve_week(targets, n.load_foods("curated"), opts, load_supplements())
     objective = B.week_objective([r.objective for r in week.days])
     by_days = B.day_bounds_sum(week.bound_inputs)
     assert by_days is not None and by_days <= objective + 1e-6

@@ -123,6 +123,10 @@ def supplement_text(s) -> str:
         parts.append(f"calcium {format_amount(s.calcium_mg)} mg")
     if s.magnesium_mg:
         parts.append(f"magnesium {format_amount(s.magnesium_mg)} mg")
+    for key, word, unit in (("folic_acid_mcg", "folic acid", "mcg"), ("iron_mg", "iron", "mg"),
+                            ("vitamin_b12_mcg", "vitamin B12", "mcg")):
+        if getattr(s, key, 0.0):
+            parts.append(f"{word} {format_amount(getattr(s, key))} {unit}")
     return f"{s.units} x {s.name}" + (f": {', '.join(parts)}" if parts else "")
 
 
@@ -145,3 +149,71 @@ def options_text(plan: MealPlan) -> str:
         parts.append("minimums on weekly average")
     parts.append("supplements allowed" if o.allow_supplements else "no added supplements")
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PlanNutrient:
+    """A vitamin or mineral of issue 12 over the plan: ``average`` per day (food + supplements;
+    ``complete`` False when some day lacks a value for a food, then the average of the known
+    values: "at least"), the target ``min`` (``hard``: enforced by the planner), the ``max`` with
+    the form/scope it counts, ``highest_counted`` (the largest daily amount the max counts) and
+    ``status``."""
+
+    key: str
+    label: str
+    unit: str
+    average: float | None
+    complete: bool
+    min: float | None
+    hard: bool
+    max: float | None
+    max_text: str
+    highest_counted: float | None
+    status: str
+
+
+def plan_nutrients(plan: MealPlan) -> list[PlanNutrient]:
+    """Return the vitamins and minerals the targets carry beyond the planned ones (issue 12), one
+    row each, averaged over the plan's days (see ``PlanNutrient``)."""
+    names = labels()
+    rows = []
+    days = plan.days
+    for key, target in plan.targets.nutrients.items():
+        if target.planned or key == "added_sugars_tsp_eq" or not days:
+            continue
+        values = [d.totals.get(key, d.at_least.get(key)) for d in days]
+        if any(v is None for v in values):
+            continue
+        complete = all(key in d.totals for d in days)
+        counted = None
+        max_label = "-"
+        if target.max is not None:
+            form = target.max_form or key
+            if target.max_scope == "supplements":
+                counted = [sum(float(getattr(s, form, 0.0) or 0.0) for s in d.supplements)
+                           + float((plan.targets.supplement_intake or {}).get(form, 0.0)) for d in days]
+                scope = f"{names.get(form, form).split(' (')[0].lower()}, suppl. only" if form != key else "suppl. only"
+            else:
+                counted = [d.totals.get(form, d.at_least.get(form, 0.0)) for d in days]
+                scope = f"{names.get(form, form).split(' (')[0].lower()} only" if form != key else "total"
+            max_label = f"{format_amount(target.max)} ({target.max_kind or 'max'}, {scope})"
+        average = sum(values) / len(values)
+        highest = max(counted) if counted else None
+        if highest is not None and highest > target.max * (1 + 1e-9):
+            status = "above max"
+        elif target.min is not None and average < target.min * (1 - 1e-9):
+            status = "below target"
+        elif target.min is None and target.max is None:
+            status = "no target"
+        else:
+            status = "ok"
+        rows.append(PlanNutrient(
+            key=key, label=names.get(key, key), unit=target.unit, average=average, complete=complete,
+            min=target.min, hard=target.minimum_rule == "hard", max=target.max, max_text=max_label,
+            highest_counted=highest, status=status))
+    return rows
+
+
+def average_text(row: PlanNutrient) -> str:
+    """Return a row's average as text, ``at least 12.3`` when a value was unknown."""
+    return format_amount(row.average) if row.complete else f"at least {format_amount(row.average)}"

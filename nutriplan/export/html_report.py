@@ -8,6 +8,8 @@ from html import escape
 
 from nutriplan.export.adherence import adherence_html
 from nutriplan.export.common import (
+    average_text,
+    plan_nutrients,
     KEY_NUTRIENTS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups, supplement_text, who,
 )
@@ -201,6 +203,7 @@ def plan_to_html(plan: MealPlan) -> str:
                     f'<td class="n">{_e(min_text(first))}</td><td class="n">{_e(max_text(first))}</td></tr>')
     body.append(f'<table class="totals"><thead><tr><th>Nutrient</th>{head}<th>Target</th><th>Maximum</th>'
                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+    body += _vitamins_minerals_section(plan)
     # shopping list
     groups = []
     for group, items in shopping_groups(plan).items():
@@ -396,3 +399,18 @@ def _unknown_section(report) -> list[str]:
                     "their contribution is unknown, not zero (the total is at least the amount shown)</li>"
                     for s in report.average.nutrients.values() if not s.complete)
     return [f"<section><h2>Unknown values</h2><ul>{items}</ul></section>"] if items else []
+
+
+def _vitamins_minerals_section(plan: MealPlan) -> list[str]:
+    """The vitamins and minerals of issue 12, average per day ("at least" where a value is unknown)."""
+    rows = []
+    for r in plan_nutrients(plan):
+        target = "-" if r.min is None else f"{format_amount(r.min)} ({'enforced' if r.hard else 'shown'})"
+        rows.append(f'<tr><th>{_e(r.label)} ({_e(r.unit)})</th><td class="n" data-nutrient="{_e(r.key)}" '
+                    f'data-day="average">{_e(average_text(r))}</td><td class="n">{_e(target)}</td>'
+                    f'<td class="n">{_e(r.max_text)}</td><td class="{_CLASS[r.status]}">{_e(r.status)}</td></tr>')
+    if not rows:
+        return []
+    return ["<section><h2>Vitamins and minerals (average per day)</h2><table><thead><tr><th>Nutrient</th>"
+            "<th>Average</th><th>Target</th><th>Maximum (what it counts)</th><th>Status</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></section>"]

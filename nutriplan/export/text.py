@@ -7,6 +7,8 @@ import textwrap
 
 from nutriplan.export.adherence import adherence_markdown, adherence_table
 from nutriplan.export.common import (
+    average_text,
+    plan_nutrients,
     clip_text, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups,
     supplement_text, who,
@@ -128,6 +130,7 @@ def plan_to_table(plan: MealPlan) -> str:
             label = f"{n.label} ({n.unit})"
             lines.append(f"  {clip_text(label, 16):<16}{format_amount(n.total):>9}  {clip_text(min_text(n), 20):>20}  "
                          f"{clip_text(max_text(n), 26):>26}  {_STATUS_MARK[n.status]}")
+    lines += _vitamins_minerals_table(plan)
     lines += ["", "Shopping list", "-" * WIDTH]
     for group, items in shopping_groups(plan).items():
         lines.append(clip_text(group, WIDTH))
@@ -148,3 +151,17 @@ def plan_to_table(plan: MealPlan) -> str:
     if week_bound_text(s):
         lines += textwrap.wrap(week_bound_text(s), WIDTH, break_on_hyphens=False)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _vitamins_minerals_table(plan: MealPlan) -> list[str]:
+    """The vitamins and minerals of issue 12, average per day over the plan, at most 100 columns."""
+    rows = plan_nutrients(plan)
+    if not rows:
+        return []
+    lines = ["", "Vitamins and minerals (average per day; target: hard = enforced every day)", "-" * WIDTH,
+             f"  {'Nutrient':<24}{'Average':>16}  {'Target':>14}  {'Maximum (counts)':<30}  Status"]
+    for r in rows:
+        target = "-" if r.min is None else f"{format_amount(r.min)} ({'hard' if r.hard else 'shown'})"
+        lines.append(f"  {clip_text(f'{r.label} ({r.unit})', 24):<24}{clip_text(average_text(r), 16):>16}  "
+                     f"{clip_text(target, 14):>14}  {clip_text(r.max_text, 30):<30}  {_STATUS_MARK[r.status]}")
+    return lines

@@ -154,6 +154,19 @@ class DaySupplement(BaseModel):
     vitamin_d_iu: float = 0.0
     calcium_mg: float = 0.0
     magnesium_mg: float = 0.0
+    #: issue 12: what the product carries of the other vitamins and minerals (unit in the name;
+    #: ``retinol_mcg`` is the preformed part of ``vitamin_a_rae_mcg``, ``folic_acid_mcg`` adds
+    #: to total folate)
+    vitamin_a_rae_mcg: float = 0.0
+    retinol_mcg: float = 0.0
+    vitamin_c_mg: float = 0.0
+    vitamin_e_mg: float = 0.0
+    niacin_mg: float = 0.0
+    vitamin_b6_mg: float = 0.0
+    folic_acid_mcg: float = 0.0
+    vitamin_b12_mcg: float = 0.0
+    iron_mg: float = 0.0
+    zinc_mg: float = 0.0
 
 
 class DayPlan(BaseModel):
@@ -163,6 +176,9 @@ class DayPlan(BaseModel):
     meals: list[Meal]
     supplements: list[DaySupplement] = Field(default_factory=list)
     totals: dict[str, float]
+    #: nutrients unknown for some item of the day: the total of the known values (food plus
+    #: supplements), a lower bound ("at least"); these keys are not in ``totals``
+    at_least: dict[str, float] = Field(default_factory=dict)
 
 
 class ShoppingItem(BaseModel):

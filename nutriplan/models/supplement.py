@@ -59,13 +59,6 @@ class Supplement(BaseModel):
         as ``{key: amount}`` in the unit of each key."""
         return {key: getattr(self, key) * units for key in ALL_SUPPLEMENT_NUTRIENTS}
 
-    @property
-    def planner_ready(self) -> bool:
-        """Return whether the planner counts everything this product carries (only vitamin D,
-        calcium and magnesium): the products that carry more are left out of plans until the
-        planner counts their vitamins and minerals against the ULs."""
-        return not any(getattr(self, key) for key in SUPPLEMENT_MICRONUTRIENTS)
-
 
 class SupplementDose(BaseModel):
     """A supplement a person takes every day: ``units`` of catalogue item ``id``.

@@ -38,9 +38,10 @@ class NutrientTarget(BaseModel):
     ``dri_basis`` says what the amounts mean (RAE, DFE, NE...). ``value`` is the central value where
     there is one (the EER for energy). Amounts are in ``unit`` per day.
 
-    ``planned`` is True for the nutrients the planner enforces today (energy, protein, fibre,
-    vitamin D, calcium, magnesium, phosphorus, potassium, sodium); the vitamins and minerals of
-    issue 12 and added sugars are False: reported by ``check`` and ``targets``, not yet planned.
+    ``planned`` is True for the nutrients the day model's own bound rows enforce (energy, protein,
+    fibre, vitamin D, calcium, magnesium, phosphorus, potassium, sodium); the vitamins and minerals
+    of issue 12 are False here and enforced by ``nutriplan.planning.nutrient_rows`` instead (hard
+    minimums from known values, every UL in its form); added sugars are reported only.
     ``minimum_rule`` is ``"hard"`` (a plan must meet the minimum from known values) or
     ``"reported"`` (too many foods lack a value: the minimum is shown, not enforced), chosen by
     coverage in the curated table (``food_data/dri/minimum_rules.csv``).

@@ -18,9 +18,10 @@ from nutriplan.models.plan import (
     ShoppingItem,
     SolverInfo,
 )
-from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
+from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, nutrient_table, vitamin_d_iu_to_mcg
+from nutriplan.planning.nutrient_rows import known_totals, supplement_amounts
 from nutriplan.planning.pattern_rows import REPORTED_GROUPS, bounds_of, equivalents_table
 from nutriplan.planning.templates import food_kinds, load_templates, matching_templates
 from nutriplan.planning.week import SolvedWeek
@@ -50,7 +51,7 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
     catalogue = {s.id: s for s in supplements}
     fixed = {k: float(v) for k, v in (targets.supplement_intake or {}).items() if v}
     role_rank = {role: i for i, role in enumerate(ROLE_ORDER)}
-    days = []
+    days, known_part = [], []
     for day in range(1, options.days + 1):
         day_items = week.items[week.items["day"] == day]
         meals = []
@@ -70,14 +71,16 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
         taken = week.supplements[week.supplements["day"] == day]
         day_supplements = [_dose(catalogue[sid], int(units)) for sid, units in zip(taken["supplement_id"], taken["units"])]
         totals = item_totals(day_items, foods, keys)
-        for key in SUPPLEMENT_NUTRIENTS:
-            extra = fixed.get(key, 0.0) + sum(getattr(d, key) for d in day_supplements)
+        extras = supplement_amounts(day_supplements, fixed)  # every nutrient a supplement carries
+        for key, extra in extras.items():
             if key in totals:
                 totals[key] += extra
+        known_part.append(known_totals(day_items, foods, keys, totals, extras))
         if "vitamin_d_mcg" in totals and "vitamin_d_iu" in totals:
             totals["vitamin_d_mcg"] = vitamin_d_iu_to_mcg(totals["vitamin_d_iu"])
         days.append(DayPlan(day=day, meals=meals, supplements=day_supplements,
-                            totals={k: round(v, 3) for k, v in totals.items()}))
+                            totals={k: round(v, 3) for k, v in totals.items()},
+                            at_least={k: round(v, 3) for k, v in known_part[-1].items()}))
     totals_table = pd.DataFrame([d.totals for d in days])
     weekly = {
         "total": {k: round(float(v), 3) for k, v in totals_table.sum(skipna=False).dropna().items()},
@@ -176,7 +179,7 @@ def _vitamin_d_note(week: SolvedWeek, days: list[DayPlan], foods: pd.DataFrame, 
 def _dose(supplement, units: int) -> DaySupplement:
     return DaySupplement(
         supplement_id=supplement.id, name=supplement.name, units=units,
-        **supplement.amounts(units),
+        **supplement.all_amounts(units),
     )
 
 
@@ -206,7 +209,7 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
                 known = summary[dose.supplement_id]
                 summary[dose.supplement_id] = known.model_copy(update={
                     "units": known.units + dose.units,
-                    **{k: getattr(known, k) + getattr(dose, k) for k in SUPPLEMENT_NUTRIENTS},
+                    **{k: getattr(known, k) + getattr(dose, k) for k in ALL_SUPPLEMENT_NUTRIENTS},
                 })
             else:
                 summary[dose.supplement_id] = dose
@@ -216,16 +219,16 @@ def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
 def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options: PlanOptions) -> list[Note]:
     notes = list(week.notes)
     labels = nutrient_table()
+    texts = []  # one note for every product added (note ids stay unique)
     for dose in _supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
-        gaps = [labels.at[k, "label"] for k in SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0]
-        notes.append(Note(
-            id="plan_supplement",
-            text=(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
-                  f"could not meet the {' and '.join(gaps)} target within the plan's rules; the dose "
-                  f"keeps every upper limit."),
-            source="nutriplan planner",
-        ))
+        gaps = [labels.at[k, "label"] for k in ALL_SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0 and k != "retinol_mcg"]
+        what = (f"the {' and '.join(gaps)} target" if len(gaps) <= 2 else
+                f"every minimum (the product carries {', '.join(gaps)})")
+        texts.append(f"{dose.name} added on day(s) {', '.join(map(str, used_on))}: the allowed foods alone "
+                     f"could not meet {what} within the plan's rules; the dose keeps every upper limit.")
+    if texts:
+        notes.append(Note(id="plan_supplement", text=" ".join(texts), source="nutriplan planner"))
     missing = week.eligibility.excluded.get("missing data", [])
     if missing:
         notes.append(Note(

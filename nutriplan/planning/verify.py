@@ -11,6 +11,7 @@ import pandas as pd
 
 from nutriplan.models.plan import MealPlan
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
+from nutriplan.planning import nutrient_rows
 from nutriplan.planning.candidates import DIET_FLAG, as_list
 from nutriplan.planning.rules import slot_rules
 from nutriplan.planning.templates import (
@@ -45,7 +46,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     options, targets = plan.options, plan.targets
     problems: list[str] = []
     fixed = {k: float(v) for k, v in (targets.supplement_intake or {}).items()}
-    day_totals = []
+    day_totals, new_minimums = [], []
     days_used: Counter[str] = Counter()
     tag_servings: Counter[str] = Counter()
     week_min, week_max = weekly_tag_rules(options, plan.profile)
@@ -103,6 +104,11 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
             if key in totals:
                 totals[key] += supplemental[key]
         problems += _bound_problems(totals, supplemental, targets, options, d)
+        new_problems, minimums = nutrient_rows.day_problems(  # issue 12: every new minimum and UL
+            d, grams, used_foods, nutrient_rows.supplement_amounts(day.supplements, fixed), targets, options,
+            {note.id.removeprefix("plan_ul_unproven_") for note in plan.notes if note.id.startswith("plan_ul_unproven_")})
+        problems += new_problems
+        new_minimums.append(minimums)
         day_totals.append(totals)
         slot_energy = {m.slot: sum(float(table[i.food_id]["energy_kcal"]) * i.grams / 100.0 for i in m.items)
                        for m in day.meals}
@@ -118,6 +124,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 average = sum(t[key] for t in day_totals) / len(day_totals)
                 if _under(average, target.min):
                     problems.append(f"{key}: weekly average {average:.1f} under {target.min}")
+    problems += nutrient_rows.weekly_problems(new_minimums, targets, options)
     for food_id, n in days_used.items():
         if n > options.max_days_per_food:
             problems.append(f"{food_id} on {n} days, allowed {options.max_days_per_food}")

@@ -45,6 +45,7 @@ from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
+from nutriplan.planning import nutrient_rows
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     cap_fish_portions,
@@ -171,12 +172,12 @@ def daily_bounds(targets: Targets, options: PlanOptions) -> tuple[list[Bound], l
         EnergyShareBound(key, share.kcal_per_g, share.min_pct, share.max_pct)
         for key, share in targets.energy_shares.items()
     ]
-    return bounds, shares
+    return bounds + nutrient_rows.nutrient_bounds(targets, options), shares
 
 
 def needed_nutrients(bounds: list[Bound], shares: list[EnergyShareBound]) -> list[str]:
     """Return the nutrient columns a food must have known to take part in the plan."""
-    keys = ["energy_kcal"] + [b.key for b in bounds] + [s.key for s in shares]
+    keys = ["energy_kcal"] + [b.key for b in bounds if b.scope == "total"] + [s.key for s in shares]
     return list(dict.fromkeys(keys))
 
 
@@ -329,7 +330,7 @@ def energy_target_kcal(targets: Targets) -> float:
 
 def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supplements: list,
                locked: pd.DataFrame | None = None, preferred: dict[str, float] | None = None,
-               day_rules=None) -> SolvedWeek:
+               day_rules=None, prove_uls: bool = True) -> SolvedWeek:
     """Plan ``options.days`` days from ``foods`` for ``targets``; raise ``InfeasiblePlanError``
     naming the conflicting rules when some day cannot meet them.
 
@@ -337,11 +338,15 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     servings of that food in that meal); ``preferred``: food id -> objective bonus (> 0 favours the
     food, < 0 disfavours it; an item costs about 0.3). Excluded foods go in ``options``.
     ``day_rules``: a ``nutriplan.planning.replan_rows.DayRules`` (exact locks, closed meals,
-    forbidden (day, slot, food) pairs, previous-plan bonus) applied to each day's menu."""
+    forbidden (day, slot, food) pairs, previous-plan bonus) applied to each day's menu.
+
+    ``prove_uls`` False keeps foods whose value is unknown for a nutrient with a UL on total
+    intake (see ``nutriplan.planning.nutrient_rows``)."""
     started = time.perf_counter()
     bounds, shares = daily_bounds(targets, options)
     needed = needed_nutrients(bounds, shares)
-    eligibility = eligible_foods(foods, options, needed)
+    eligibility = eligible_foods(foods, options, nutrient_rows.must_know(needed, targets))
+    ul_note = nutrient_rows.leave_out_unprovable(eligibility, targets, prove_uls)  # a UL on total intake: known values only
     pplan = plan_pattern(targets, options)
     _exclude_for_pattern(eligibility, targets.profile)
     week_min, week_max = weekly_tag_rules(options, targets.profile)
@@ -352,21 +357,23 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     energy_target = energy_target_kcal(targets)
     templates = load_templates(options.templates)
     scale = portion_scale(energy_target)
-    eligible = eligibility.foods
+    eligible = nutrient_rows.counted_foods(eligibility.foods, targets, prove_uls)  # minimums: unknown counts 0
     if sensitive:
         eligible = eligible.copy()
         good = set(good_choice_ids(eligible))
         eligible["tags"] = [as_list(t) + (["fda_good_choice"] if f in good else [])
                             for f, t in zip(eligible.index, eligible.get("tags", [[]] * len(eligible)))]
-    pairs_all = shortlist(menu_pairs(eligible, options, needed, tags, templates, scale), bounds)
+    pairs_all = nutrient_rows.shortlists(shortlist, menu_pairs(eligible, options, needed, tags, templates, scale),
+                                         bounds, targets)
     if locked is not None and len(locked):
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
+    pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
         pairs_all["seed_cost"] -= pairs_all["food_id"].map(preferred).fillna(0.0).to_numpy(float)
-    supp = supplement_table(supplements) if options.allow_supplements else None
+    supp = nutrient_rows.supplement_table(supplements, targets) if options.allow_supplements else None
     fixed = {key: float(v) for key, v in (targets.supplement_intake or {}).items() if v}
     fish_due = due_by_day(week_min.get("fatty_fish", 0.0), options.days)
     if week_min.get("fatty_fish") and not pairs_all["tag_fatty_fish"].any():
@@ -374,6 +381,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
+    notes += [ul_note] if ul_note else []
     pairing, kind_limits = pairing_rules(), daily_kind_limits(options.diet)
     for day in range(1, options.days + 1):
         pairs = _pairs_for_day(pairs_all, state, options)
@@ -429,6 +437,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         for key, value in day_amounts(pairs, result.servings[chosen.index], groups).items():
             state.groups[key] = state.groups.get(key, 0.0) + value
 
+    notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets, prove_uls)  # choline, manganese
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
             id="plan_weekly_average", source="nutriplan planner",
