@@ -163,3 +163,28 @@ def test_a_disliked_word_never_appears_in_the_plan(raw_foods):
     assert not any(word in raw_foods[f]["name"].lower() for f in used)  # checked on the raw table
     assert n.verify_plan(disliked) == []
     assert not math.isnan(disliked.days[0].totals["energy_kcal"])
+
+
+def test_printed_grams_recomputed_hold_every_total_bound(raw_foods):
+    """The plan as printed (grams rounded to 0.1 g) still meets every minimum and maximum counted on
+    food: recomputed here from the raw table and the printed grams. This profile's 11-day plan was
+    once rejected by the final check (meal energy from rounded grams) and its printed calcium was
+    2000.0x against a 2,000 mg UL."""
+    plan = n.plan_week(n.make_profile(age_years=87, sex="male", weight_kg=105.5, height_cm=180.3),
+                       n.PlanOptions(days=11))
+    data = json.loads(n.plan_to_json(plan))
+    for key, target in data["targets"]["nutrients"].items():
+        if key not in raw_foods[next(iter(raw_foods))] or target["max_scope"] != "total" or target["max_form"]:
+            continue
+        for day in data["days"]:
+            if any(s.get(key) for s in day.get("supplements", [])):
+                continue
+            values = [per100(raw_foods, item["food_id"], key) for meal in day["meals"] for item in meal["items"]]
+            if any(v is None or math.isnan(v) for v in values):
+                continue
+            grams = [item["grams"] for meal in day["meals"] for item in meal["items"]]
+            total = sum(v * g / 100.0 for v, g in zip(values, grams))
+            if target["min"] is not None and target["minimum_rule"] == "hard":
+                assert total >= target["min"], (key, day["day"], total)
+            if target["max"] is not None:
+                assert total <= target["max"], (key, day["day"], total)

@@ -109,6 +109,7 @@ ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy t
 ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
 SHARE_MARGIN = 1e-3  # slot energy shares hold within this margin of the day's energy (rounding)
 GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
+NUTRIENT_MARGIN = 1e-3  # nutrient minimums and maximums too: the printed grams, recomputed, hold them
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 #: group row -> objective cost of being 100% above its target (protein foods near the pattern, not far above)
 GROUP_OVER_WEIGHT = {"protein_oz_eq": 1.0}
@@ -196,9 +197,9 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         else:
             total = food_total(key) + supplement_total(key) if key != "energy_kcal" else energy
         if bound.lo is not None:
-            add_row(f"{bound.lo_kind}_{key}_day{d}", total, ">=", bound.lo - fixed, bound.lo)
+            add_row(f"{bound.lo_kind}_{key}_day{d}", total, ">=", bound.lo * (1 + NUTRIENT_MARGIN) - fixed, bound.lo)
         if bound.hi is not None:
-            add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi - fixed, bound.hi)
+            add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi * (1 - NUTRIENT_MARGIN) - fixed, bound.hi)
         if bound.soft_target is not None:
             short = prob.add_variable(f"short_{key}_day{d}", 0)
             prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
