@@ -4,10 +4,35 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from nutriplan.resources import data_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def foods():
+    """The bundled curated food table through nutriplan's loader (a pandas DataFrame)."""
+    import nutriplan
+
+    return nutriplan.load_foods("curated")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """nutriplan built once as a wheel (``pip wheel``), for the packaging tests."""
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.fail(f"pip wheel failed:\n{result.stderr[-2000:]}")
+    (built,) = out.glob("nutriplan-*.whl")
+    return built
 
 
 @pytest.fixture(scope="session")

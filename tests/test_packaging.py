@@ -9,23 +9,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_SUFFIXES = (".csv", ".csv.gz", ".json", ".md")
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(out)],
-        capture_output=True, text=True, timeout=600,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"pip wheel failed:\n{result.stderr[-2000:]}")
-    (built,) = out.glob("nutriplan-*.whl")
-    return built
 
 
 def test_the_wheel_holds_every_bundled_data_file(wheel):

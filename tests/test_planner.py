@@ -36,11 +36,6 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def foods():
-    return n.load_foods("curated")
-
-
-@pytest.fixture(scope="module")
 def plans():
     """Each case planned once for the whole module (a 7-day plan takes seconds)."""
     cache = {}

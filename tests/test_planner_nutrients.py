@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 import nutriplan as n
-from nutriplan.foods import load_foods
 from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS
 from nutriplan.planning.candidates import Eligibility
 from nutriplan.planning.nutrient_rows import leave_out_unprovable, supplement_table, usable_supplements
@@ -25,11 +24,6 @@ PROFILES = {
     "child of 6": (dict(age_years=6, sex="female"), {}),
     "older adult of 75": (dict(age_years=75, sex="male"), {}),
 }
-
-
-@pytest.fixture(scope="module")
-def foods():
-    return load_foods("curated")
 
 
 @pytest.fixture(scope="module")

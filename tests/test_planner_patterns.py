@@ -93,11 +93,6 @@ def follows_a_template(slot: str, kinds: list[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def foods():
-    return n.load_foods("curated")
-
-
-@pytest.fixture(scope="module")
 def plans():
     cache = {}
 

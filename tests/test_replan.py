@@ -21,11 +21,6 @@ PROFILE = {"age_years": 35, "sex": "female"}
 
 
 @pytest.fixture(scope="module")
-def foods():
-    return n.load_foods()
-
-
-@pytest.fixture(scope="module")
 def base(foods):
     """A three-day plan for a 35-year-old woman."""
     return n.plan_week(n.Profile(**PROFILE), n.PlanOptions(days=3), foods)

@@ -13,7 +13,6 @@ import re
 import httpx
 import pytest
 
-import nutriplan as n
 from conftest import per100
 
 pytest.importorskip("fastapi")
@@ -39,11 +38,6 @@ class Client:
 
     def post(self, url, **kw):
         return self.request("POST", url, **kw)
-
-
-@pytest.fixture(scope="module")
-def foods():
-    return n.load_foods()
 
 
 @pytest.fixture

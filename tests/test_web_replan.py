@@ -15,11 +15,6 @@ from test_web_api import Client  # noqa: E402
 ANA = {"age_years": 70, "sex": "female", "weight_kg": 62}
 
 
-@pytest.fixture(scope="module")
-def foods():
-    return n.load_foods()
-
-
 @pytest.fixture
 def planned(tmp_path, foods):
     """A client on record with a two-day plan made through the API: (client, plan JSON)."""
