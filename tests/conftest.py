@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,15 @@ def per100(raw: dict[str, dict[str, str]], food_id: str, key: str) -> float:
     """Return a nutrient per 100 g from ``raw_foods`` (NaN where the table has no value)."""
     text = raw[food_id][key]
     return math.nan if text == "" else float(text)
+
+
+def nutriplan_command() -> str:
+    """Return the installed ``nutriplan`` console script beside the running interpreter (the venv's
+    bin), or the one on PATH; fails the test when neither exists."""
+    found = Path(sys.executable).with_name("nutriplan")
+    if found.exists():
+        return str(found)
+    other = shutil.which("nutriplan")
+    if other is None:
+        pytest.fail("the nutriplan console script is not installed (pip install -e .)")
+    return other

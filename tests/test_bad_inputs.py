@@ -10,13 +10,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import time
 import traceback
 from pathlib import Path
 
 import pytest
 
+from conftest import nutriplan_command
 from nutriplan.resources import data_path
 
 
@@ -26,11 +26,6 @@ DIET = ROOT / "examples" / "foods_per_100g.csv"
 FDC = ROOT / "tests" / "fixtures" / "fdc"
 PERSON = ["--age", "40", "--sex", "female"]
 
-
-def nutriplan_command() -> str:
-    """Return the installed console script beside the running interpreter (the venv's bin)."""
-    found = Path(sys.executable).with_name("nutriplan")
-    return str(found) if found.exists() else (shutil.which("nutriplan") or "nutriplan")
 
 
 def _files(folder: Path) -> dict[str, str]:

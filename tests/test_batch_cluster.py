@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from conftest import nutriplan_command
 import nutriplan as n
 from nutriplan_cli.main import cli
 
@@ -167,7 +167,7 @@ def test_sigterm_stops_a_cluster_batch_and_releases_its_tasks(cluster, tmp_path)
     clients.write_text("client,age,sex,days\n" + "".join(f"c{i},{30 + 5 * i},{'male' if i % 2 else 'female'},2\n"
                                                          for i in range(8)), encoding="utf-8")
     out_dir = tmp_path / "plans"
-    command = Path(sys.executable).with_name("nutriplan")
+    command = nutriplan_command()
     process = subprocess.Popen([str(command), "batch", str(clients), "--out-dir", str(out_dir), "--cluster",
                                 cluster.scheduler_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

@@ -10,16 +10,16 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from conftest import nutriplan_command
 import nutriplan as n
 
-COMMAND = Path(sys.executable).with_name("nutriplan")
+COMMAND = nutriplan_command()
 CLIENTS = 8
 DAYS = 2
 WAIT_S = 60.0

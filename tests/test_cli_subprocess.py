@@ -8,28 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import nutriplan_command
+
 ROOT = Path(__file__).resolve().parents[1]
 INTAKE = ROOT / "tests" / "fixtures" / "intake" / "week.csv"
 DIET = ROOT / "examples" / "foods_per_100g.csv"
 PERSON = ["--age", "40", "--sex", "female"]
 
-
-def nutriplan_command() -> str:
-    """Return the installed console script beside the running interpreter (the venv's bin)."""
-    found = Path(sys.executable).with_name("nutriplan")
-    if found.exists():
-        return str(found)
-    other = shutil.which("nutriplan")
-    if other is None:
-        pytest.fail("the nutriplan console script is not installed (pip install -e .)")
-    return other
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

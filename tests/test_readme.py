@@ -20,13 +20,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
+
+from conftest import nutriplan_command
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -61,13 +62,6 @@ def command_examples() -> list[tuple[str, list[str], list[str]]]:
             index += 1
         examples.append((command, shlex.split(command), lines[index:]))
     return examples
-
-
-def nutriplan_script() -> str:
-    beside = Path(sys.executable).parent / "nutriplan"
-    found = str(beside) if beside.exists() else shutil.which("nutriplan")
-    assert found, "the nutriplan console script is not installed (pip install -e .)"
-    return found
 
 
 def mask(text: str) -> str:
@@ -135,7 +129,7 @@ EXAMPLES = command_examples()
                          ids=[f"{i}-{'-'.join(argv[1:3])}" for i, (_, argv, _) in enumerate(EXAMPLES)])
 def test_command_example(command, argv, shown, workdir):
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    result = subprocess.run([nutriplan_script(), *argv[1:]], cwd=workdir, capture_output=True, text=True,
+    result = subprocess.run([nutriplan_command(), *argv[1:]], cwd=workdir, capture_output=True, text=True,
                             timeout=600, env=env)
     real = (result.stdout + result.stderr).rstrip("\n").split("\n")
     failed = any(line.startswith("Error:") for line in shown)

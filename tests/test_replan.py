@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nutriplan as n
-from conftest import per100
+from conftest import per100, nutriplan_command
 
 PROFILE = {"age_years": 35, "sex": "female"}
 
@@ -197,7 +196,7 @@ def test_liked_foods_are_preferred(base, foods):
 # --- the command line ---------------------------------------------------------------------------
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).with_name("nutriplan")
+    exe = nutriplan_command()
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
 
 
