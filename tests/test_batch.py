@@ -135,9 +135,11 @@ def test_reasons_name_the_field_or_the_conflict(batch_run):
                               "'vegetarian' or 'vegan'")
     assert reasons["hal"].startswith("exclude_allergens: unknown allergen(s) 'soya'; allowed: milk, egg")
     assert reasons["ivo"] == "pregnant: only a female profile can be pregnant (sex is male)"
-    # the first conflict of the day (the elastic's order: energy, vitamin D, folate, B12...), then "and N more" when there are more than shown
-    assert re.match(r"no plan meets every rule: (Energy|Vitamin D|Folate \(total\)|Vitamin B12): the allowed "
-                    r"foods give at most .*?(?: \| and \d+ more)?$", reasons["vegan-fortified-out"])
+    # the day's conflicts on one line (which comes first is the elastic LP's pick and differs between
+    # HiGHS versions), then "and N more" when there are more than shown
+    reason = reasons["vegan-fortified-out"]
+    assert re.match(r"no plan meets every rule: .+?(?: \| and \d+ more)?$", reason)
+    assert "Vitamin D" in reason or "Vitamin B12" in reason or "Folate" in reason
     assert "\n" not in reasons["vegan-fortified-out"]
     assert all(r.reason == "" for r in batch_run[0].rows if r.status == "ok")
 

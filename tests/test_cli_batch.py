@@ -4,7 +4,6 @@ messages for bad input."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +49,7 @@ def test_batch_exits_0_and_prints_the_summary_table(happy):
     assert lines[3].split()[:3] == ["baby", "invalid", "-"]
     assert "age_years: 0.5 is under 1 year" in lines[3]
     assert "veg                   infeasible" in result.output
-    assert re.search(r"no plan meets every rule: (Energy|Vitamin D|Folate|Vitamin B12)", result.output)
+    assert "no plan meets every rule: " in result.output
     assert "4 clients: 2 ok, 1 invalid, 1 infeasible, 0 error (" in result.output
     assert f"Wrote 2 json plan files to {out_dir}\n" in result.output
     assert f"Summary (with every reason in full): {out_dir / 'summary.csv'}\n" in result.output
