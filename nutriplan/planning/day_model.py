@@ -353,9 +353,13 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
-KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("kind", 3), None)
+KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("repair", 1), ("kind", 3), None)
 # ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
-# template binaries and pairs: the quick first try); then every template.
+# template binaries and pairs: the quick first try); then every template. ("repair", k): the last
+# infeasible kernel plus, per slot and food kind, the k pairs that can supply most of each minimum
+# that kernel fell short of (its elastic solve says which): late in a week the foods richest in a
+# nutrient are used up, and the LP's reduced costs rank the next richest low (a child's vitamin D
+# on day 5 closed only on the whole day, in 20 s).
 KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
@@ -393,6 +397,7 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
              for column in ("role", "kind") if column in pairs.columns}
     lp_templates = _lp_templates(inputs, prob)
     best = None
+    failed = None  # the last kernel without a solution: (its pairs mask, its inputs)
     for per_group in KERNEL_SCHEDULE:
         if per_group is None and best is not None:
             break  # the whole day only when no kernel has a solution
@@ -404,11 +409,21 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
             taken = set(kernel_inputs.templates["kinds"].explode())
             per_group = ("role", per_group[1])
             keep = (used | (ranks["role"] <= per_group[1])) & pairs["kind"].isin(taken).to_numpy()
+        elif per_group is not None and per_group[0] == "repair":
+            if failed is None or "kind" not in pairs.columns:
+                continue
+            short = _short_minimums(failed[1], solver)
+            if not short:
+                continue
+            keep = failed[0] | _suppliers(pairs, short, per_group[1])
         elif per_group is not None and per_group[0] not in ranks:
             continue
         else:
             keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
-        result = _solve(DayInputs(**{**kernel_inputs.__dict__, "pairs": pairs[keep]}), solver)
+        kernel = DayInputs(**{**kernel_inputs.__dict__, "pairs": pairs[keep]})
+        result = _solve(kernel, solver)
+        if result.status == "infeasible" and kernel_inputs is inputs:
+            failed = (keep, kernel)
         if result.status not in ("optimal", "time_limit_feasible"):
             continue
         result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
@@ -422,6 +437,36 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     best.servings = best.servings.reindex(pairs.index, fill_value=0.0)
     best.build_seconds += lp_seconds
     return best
+
+
+def _short_minimums(inputs: DayInputs, solver) -> list[str]:
+    """Return the ``pairs`` columns of the minimums (nutrients on the total, macronutrient shares,
+    food-group floors, weekly category minimums) that the infeasible day ``inputs`` must lower to
+    have a solution, by one elastic solve (``nutriplan.planning.diagnose.elastic_shortfalls``)."""
+    from nutriplan.planning.diagnose import elastic_shortfalls
+
+    d = inputs.day
+    columns = {f"{b.lo_kind}_{b.key}_day{d}": b.key for b in inputs.bounds
+               if b.lo is not None and b.scope == "total"}
+    columns.update({f"amdr_min_{s.key}_day{d}": s.key for s in inputs.shares})
+    columns.update({f"group_min_{name}_day{d}": column for name, (column, *_rest) in inputs.group_rows.items()})
+    columns.update({f"week_min_{tag}_day{d}": f"tag_{tag}" for tag in inputs.tag_servings})
+    model = build_day_model(inputs)
+    result = elastic_shortfalls(model.problem, list(model.scales), solver)
+    short = [columns.get(r.name) for r in result.relaxations if r.sense == ">="]
+    return [c for c in dict.fromkeys(short) if c is not None and c in inputs.pairs.columns]
+
+
+def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int) -> np.ndarray:
+    """Return a mask of the ``per_kind`` pairs per slot and food kind that can supply most (largest
+    portion times the amount per step) of any of ``columns``."""
+    keep = np.zeros(len(pairs), bool)
+    most = pairs["max_steps"].to_numpy(float)
+    for column in columns:
+        supply = pd.Series(pairs[column].to_numpy(float) * most, index=pairs.index).fillna(0.0)
+        rank = supply.groupby([pairs["slot"], pairs["kind"]]).rank(method="first", ascending=False).to_numpy()
+        keep |= (rank <= per_kind) & (supply.to_numpy() > 0)
+    return keep
 
 
 def _lp_templates(inputs: DayInputs, prob: pulp.LpProblem) -> pd.DataFrame | None:

@@ -212,15 +212,17 @@ def counted_foods(foods: pd.DataFrame, targets: Targets, prove: bool = True) -> 
     return out
 
 
-def _bounded(foods: pd.DataFrame, column: str) -> pd.Series:
+def _bounded(foods: pd.DataFrame, column: str, plants: pd.Series | None = None) -> pd.Series:
     """Return ``column`` with unknown values replaced by their upper bound (``UPPER_BOUND_COLUMN``)
-    where there is one (still unknown where that is unknown too)."""
+    where there is one (still unknown where that is unknown too); ``plants``: the foods'
+    ``unfortified_plants`` when the caller has them already."""
     values = pd.to_numeric(foods[column], errors="coerce")
     other = UPPER_BOUND_COLUMN.get(column)
     if other is not None and other in foods.columns:
         values = values.fillna(pd.to_numeric(foods[other], errors="coerce"))
     if column in ZERO_IN_UNFORTIFIED_PLANTS and "vegan" in foods.columns:
-        values = values.where(values.notna() | ~unfortified_plants(foods), 0.0)
+        plants = unfortified_plants(foods) if plants is None else plants
+        values = values.where(values.notna() | ~plants, 0.0)
     return values
 
 
@@ -301,8 +303,10 @@ def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplem
     floor = options.daily_floor_share if options.minimum_mode == "weekly_average" else 1.0
     ids = list(grams)
     amount = pd.Series(grams, dtype=float) / 100.0
+    day_foods = foods.loc[ids]  # one slice a day, not one per nutrient
+    plants = unfortified_plants(day_foods) if "vegan" in day_foods.columns else None
     for key, lo in hard_minimums(targets).items():
-        values = pd.to_numeric(foods.loc[ids, key], errors="coerce").fillna(0.0)
+        values = pd.to_numeric(day_foods[key], errors="coerce").fillna(0.0)
         total = float((values * amount).sum()) + supplemental.get(key, 0.0)
         minimums[key] = total
         if total < lo * floor - TOLERANCE * max(1.0, lo):
@@ -312,7 +316,8 @@ def day_problems(day: int, grams: dict[str, float], foods: pd.DataFrame, supplem
         if scope == "supplements":
             value = supplemental.get(column, 0.0)
         else:
-            values = _bounded(foods.loc[ids], column) if column in foods.columns else pd.Series(float("nan"), index=ids)
+            values = (_bounded(day_foods, column, plants) if column in day_foods.columns
+                      else pd.Series(float("nan"), index=ids))
             unknown = sorted(values.index[values.isna()])
             if unknown and column in proven:
                 problems.append(f"day {day}: {key} UL ({column}) not provable: unknown for {', '.join(unknown)}")
