@@ -107,7 +107,7 @@ PORTION_STEP_COST = 0.01  # each portion step costs a little: no needless bulk
 PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typical_steps``) costs more
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
 ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
-SHARE_MARGIN = 1e-3  # slot energy shares hold within this margin of the day's energy (rounding)
+SHARE_MARGIN = 1e-3  # slot and macronutrient energy shares hold within this margin of the day's energy (rounding)
 GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
 NUTRIENT_MARGIN = 1e-3  # nutrient minimums and maximums too: the printed grams, recomputed, hold them
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
@@ -205,13 +205,13 @@ def build_day_model(inputs: DayInputs) -> DayModel:
             prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
             objective_terms.append(short * (SOFT_SHORTFALL_WEIGHT / bound.soft_target))
 
-    for share in inputs.shares:
+    for share in inputs.shares:  # held with the slot shares' margin: grams rounded to 0.1 g hold them too
         grams = food_total(share.key) * share.kcal_per_g
         if share.min_share is not None:
-            add_row(f"amdr_min_{share.key}_day{d}", grams - share.min_share * energy, ">=", 0.0,
+            add_row(f"amdr_min_{share.key}_day{d}", grams - (share.min_share + SHARE_MARGIN) * energy, ">=", 0.0,
                     share.min_share * inputs.energy_target_kcal)
         if share.max_share is not None:
-            add_row(f"amdr_max_{share.key}_day{d}", grams - share.max_share * energy, "<=", 0.0,
+            add_row(f"amdr_max_{share.key}_day{d}", grams - (share.max_share - SHARE_MARGIN) * energy, "<=", 0.0,
                     share.max_share * inputs.energy_target_kcal)
 
     kcal = pairs["energy_kcal"].to_numpy(float) * step
