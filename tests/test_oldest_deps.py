@@ -1,5 +1,5 @@
 """The oldest dependency versions ``pyproject.toml`` allows, as pip constraints: every dependency
-(and test extra) pinned to its lower bound. ``make test-oldest`` (run by CI after ``make test``)
+(and test extra) pinned to its lower bound. ``make test-oldest`` (run by CI beside ``make test``)
 installs nutriplan with these pins in a second virtual environment and runs the whole suite there,
 so each lower bound is a promise that is checked.
 
