@@ -1,0 +1,64 @@
+"""The day model's repair kernel: an infeasible kernel's elastic solve names the minimums it lacks,
+and the kernel widens by the richest suppliers of exactly those, per slot and food kind."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nutriplan.planning.day_model import Bound, DayInputs, _short_minimums, _solve, _suppliers
+from nutriplan.planning.rules import SlotRule
+from nutriplan.planning.solvers import make_solver
+
+
+def _pairs(rows) -> pd.DataFrame:
+    """(food_id, slot, kind, vitamin_d_iu, calcium_mg per serving); one to two servings each."""
+    table = pd.DataFrame(rows, columns=["food_id", "slot", "kind", "vitamin_d_iu", "calcium_mg"])
+    return table.assign(role="any", staple=False, min_steps=2, max_steps=4, cost=0.3, energy_kcal=200.0)
+
+
+def _inputs(pairs: pd.DataFrame) -> DayInputs:
+    return DayInputs(
+        day=1, pairs=pairs,
+        bounds=[Bound("energy_kcal", 400, 1200, lo_kind="energy_min", hi_kind="energy_max"),
+                Bound("vitamin_d_iu", lo=600), Bound("calcium_mg", lo=300)],
+        shares=[], slot_rules=[SlotRule("lunch", 0.0, 2.0, 1, 4)], role_rules=[], portion_step=0.5,
+        energy_target_kcal=800.0,
+    )
+
+
+FOODS = [
+    ("milk", "lunch", "milk", 100.0, 300.0),
+    ("yogurt", "lunch", "yogurt", 50.0, 200.0),
+    ("salmon", "lunch", "fish", 500.0, 10.0),
+    ("trout", "lunch", "fish", 300.0, 40.0),
+    ("mushrooms", "lunch", "vegetable", 400.0, 5.0),
+    ("carrots", "lunch", "vegetable", 0.0, 30.0),
+]
+
+
+def test_the_elastic_solve_names_only_the_minimums_the_kernel_lacks():
+    pairs = _pairs(FOODS)
+    kernel = pairs[pairs["food_id"].isin(["milk", "carrots"])]  # 2 x 100 IU at most: short of 600
+    solver = make_solver("highs", time_limit_s=10)
+    assert _solve(_inputs(kernel), solver).status == "infeasible"
+    assert _short_minimums(_inputs(kernel), solver) == ["vitamin_d_iu"]  # calcium: 2 x 300 + 2 x 30 is enough
+
+
+def test_suppliers_are_the_richest_per_slot_and_kind():
+    pairs = _pairs(FOODS)
+    chosen = set(pairs.loc[_suppliers(pairs, ["vitamin_d_iu"], 1), "food_id"])
+    # the richest fish and the richest vegetable; milk and yogurt are each their kind's only or best
+    assert chosen == {"salmon", "mushrooms", "milk", "yogurt"}
+    assert set(pairs.loc[_suppliers(pairs, ["vitamin_d_iu"], 2), "food_id"]) == chosen | {"trout"}  # carrots: none
+
+
+def test_the_repaired_kernel_has_a_solution():
+    pairs = _pairs(FOODS)
+    failed = pairs["food_id"].isin(["milk", "carrots"]).to_numpy()
+    solver = make_solver("highs", time_limit_s=10)
+    short = _short_minimums(_inputs(pairs[failed]), solver)
+    repaired = pairs[failed | _suppliers(pairs, short, 1)]
+    result = _solve(_inputs(repaired), solver)
+    assert result.status == "optimal"
+    served = repaired.assign(servings=result.servings)
+    assert (served["servings"] * served["vitamin_d_iu"]).sum() >= 600
