@@ -46,6 +46,7 @@ from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning import nutrient_rows
+from nutriplan.planning.menu_rules import fit_menu, life_stage_foods
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     cap_fish_portions,
@@ -369,6 +370,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
+    pairs_all = fit_menu(pairs_all, options, scale, locked)  # menu_rules: a glass of milk, plant milk at breakfast
     pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
@@ -468,7 +470,7 @@ def _exclude_for_pattern(eligibility: Eligibility, profile) -> None:
     """Leave out unsafe fish for this person and foods whose capped food-group amounts are
     unknown (``eligibility`` is updated in place, each with its reason)."""
     foods = eligibility.foods
-    reasons = dict(unsafe_fish(foods, profile))
+    reasons = {**unsafe_fish(foods, profile), **life_stage_foods(foods, profile)}
     unknown = unknown_capped(foods)
     if unknown:
         reasons["food-pattern amount unknown"] = unknown
