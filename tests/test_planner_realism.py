@@ -143,8 +143,10 @@ def test_lemon_and_lime_are_garnishes_not_fruit(adult_plans, child, foods):
                 assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
             else:
                 fruit[day] += amount(food.name, "fruit_cup_eq", grams)
+        relaxed = set(plan.adherence.relaxed_days) if plan.adherence else set()
         for day in plan.days:
-            assert fruit[day.day] >= fruit_floor * 0.99, (day.day, fruit[day.day], fruit_floor)
+            if day.day not in relaxed:  # a relaxed day's pattern floors are soft targets
+                assert fruit[day.day] >= fruit_floor * 0.99, (day.day, fruit[day.day], fruit_floor)
 
 
 def test_plant_milk_only_with_breakfast_for_people_who_eat_dairy(adult_plans, foods):
@@ -227,7 +229,7 @@ def test_dried_fruit_is_served_by_the_quarter_cup():
 
     assert float(PORTIONS["dried_fruit"]["typical_g"]) == 40.0
     full = n.load_foods("full")
-    dried = full[(full["role"] == "fruit") & full["name"].map(
+    dried = full[(full["role"] == "fruit") & (full["serving_g"] > 0) & full["name"].map(
         lambda s: bool(re.search(r"\bdried\b|raisins|prunes|dehydrated", s, re.I)) and "juice" not in s.lower())]
     assert len(dried) >= 10
     kinds = food_kinds(dried)
@@ -236,3 +238,41 @@ def test_dried_fruit_is_served_by_the_quarter_cup():
     most_g = steps["max_steps"] * 0.5 * dried["serving_g"]
     fits = steps["portion_fits"]
     assert (most_g[fits] <= 2 * 40.0 + 0.1).all()
+
+
+def _variety_key(food, kind: str) -> str:
+    """This test's own reading of same_food.csv: a kind's variants share the name's first word
+    (fish, poultry) or its text before the first comma; other foods are their own id."""
+    import re
+
+    rule = {r["kind"]: r["key"] for r in _rows("planning/same_food.csv")}.get(kind)
+    name = str(food["name"]).lower()
+    if rule == "first_word":
+        return re.split(r"[\s,(]+", name.strip())[0]
+    if rule == "before_comma":
+        return name.split(",")[0].strip()
+    return str(food.name)
+
+
+def test_variants_of_one_fish_or_poultry_share_the_days_a_food_limit(adult_plans, child, foods):
+    assert {"fish", "poultry"} <= {r["kind"] for r in _rows("planning/same_food.csv")}
+    for plan in (*adult_plans.values(), child):
+        days: dict[str, set] = {}
+        for day, _slot, food, _grams, kind in _items(plan, foods):
+            if not food.get("staple", False):
+                days.setdefault(_variety_key(food, kind), set()).add(day)
+        for key, served in days.items():
+            assert len(served) <= plan.options.max_days_per_food, (key, sorted(served))
+
+
+def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, child, foods):
+    """No leftovers: the dinner's protein food (or a variant of the same fish or poultry) is not
+    served at the next day's lunch or dinner."""
+    for plan in (*adult_plans.values(), child):
+        items = _items(plan, foods)
+        for day in plan.days[1:]:
+            before = {_variety_key(f, k) for d, s, f, _g, k in items
+                      if d == day.day - 1 and s == "dinner" and f["role"] == "protein"}
+            today = {_variety_key(f, k) for d, s, f, _g, k in items
+                     if d == day.day and s in ("lunch", "dinner") and f["role"] == "protein"}
+            assert not before & today, (day.day, before & today)

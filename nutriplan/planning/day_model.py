@@ -208,10 +208,10 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     for share in inputs.shares:
         grams = food_total(share.key) * share.kcal_per_g
         if share.min_share is not None:
-            add_row(f"amdr_min_{share.key}_day{d}", grams - share.min_share * energy, ">=", 0.0,
+            add_row(f"amdr_min_{share.key}_day{d}", grams - (share.min_share + SHARE_MARGIN) * energy, ">=", 0.0,
                     share.min_share * inputs.energy_target_kcal)
         if share.max_share is not None:
-            add_row(f"amdr_max_{share.key}_day{d}", grams - share.max_share * energy, "<=", 0.0,
+            add_row(f"amdr_max_{share.key}_day{d}", grams - (share.max_share - SHARE_MARGIN) * energy, "<=", 0.0,
                     share.max_share * inputs.energy_target_kcal)
 
     kcal = pairs["energy_kcal"].to_numpy(float) * step

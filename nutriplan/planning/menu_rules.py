@@ -8,7 +8,10 @@ some diets, and foods left off a young child's menu. All read from data:
 - ``planning/kind_slots.csv``: a kind served only in the listed slots for the listed diets, unless
   the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
 - ``planning/life_stage_foods.csv``: foods (by name and role) left off the menu below an age
-  (herbal teas and caffeinated drinks for children under 11).
+  (herbal teas and caffeinated drinks for children under 11);
+- ``planning/same_food.csv``: kinds whose variants are one food for variety (the days-a-food
+  limit), keyed by the name's first word (fish, poultry) or its text before the first comma
+  (vegetables: the three portabella mushroom variants are one food).
 """
 
 from __future__ import annotations
@@ -84,12 +87,14 @@ def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
     return np.where(np.isnan(caps), own, np.minimum(own, np.nan_to_num(steps))).astype(int)
 
 
-def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | None = None) -> pd.DataFrame:
+def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | None = None,
+             names: pd.Series | None = None) -> pd.DataFrame:
     """Return ``pairs`` (one row per (food, slot), with ``kind``, ``serving_g``, ``min_steps``,
     ``max_steps``, ``typical_steps``) fitted to the person: portions within their kind's
     ``max_g`` (a pair whose least portion is above it leaves the menu) and kinds only in the
     slots ``kind_slots.csv`` allows for ``options.diet``. Locked (food, slot) pairs are kept as
-    they are. Index reset."""
+    they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
+    ``same_food.csv`` (the days-a-food limit counts one key). Index reset."""
     if "kind" not in pairs.columns or pairs.empty:
         return pairs
     pairs = pairs.copy()
@@ -102,7 +107,32 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     pairs["typical_steps"] = np.minimum(pairs["typical_steps"].to_numpy(int), max_steps)
     fits = pairs["min_steps"].to_numpy(int) <= max_steps
     allowed = slot_allowed(pairs["kind"], pairs["slot"], options.diet, options.exclude_allergens or [])
-    return pairs[keep_locked | (fits & allowed)].reset_index(drop=True)
+    pairs = pairs[keep_locked | (fits & allowed)].reset_index(drop=True)
+    if names is not None:
+        pairs["same_food"] = same_food_keys(pairs["food_id"], pairs["food_id"].map(names), pairs["kind"])
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _same_food_rules() -> dict[str, str]:
+    table = pd.read_csv(data_path("planning/same_food.csv"), dtype=str, keep_default_na=False)
+    return dict(zip(table["kind"], table["key"]))
+
+
+def same_food_key(food_id: str, name: str, kind: str) -> str:
+    """Return the food's variety key: for a kind of ``same_food.csv``, ``"same:"`` and the name's
+    first word or its text before the first comma (lower case); otherwise the food id."""
+    rule = _same_food_rules().get(kind)
+    if rule == "first_word":
+        return "same:" + re.split(r"[\s,(]+", name.strip().lower(), maxsplit=1)[0]
+    if rule == "before_comma":
+        return "same:" + name.split(",")[0].strip().lower()
+    return str(food_id)
+
+
+def same_food_keys(food_ids: pd.Series, names: pd.Series, kinds: pd.Series) -> np.ndarray:
+    """Return ``same_food_key`` of each food (parallel series)."""
+    return np.array([same_food_key(f, str(n), str(k)) for f, n, k in zip(food_ids, names, kinds)], dtype=object)
 
 
 @lru_cache(maxsize=1)
