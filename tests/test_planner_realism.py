@@ -212,9 +212,12 @@ def test_child_dairy_meets_the_pattern_for_the_age(child):
     energy = child.targets.nutrients["energy_kcal"]
     daily = pattern_daily(energy.value or (energy.min + energy.max) / 2, "healthy_us")
     assert daily["dairy_cup_eq"] == 2.5
+    relaxed = set(child.adherence.relaxed_days) if child.adherence else set()
     for day in child.days:
         dairy = day_groups(day)["dairy_cup_eq"]
-        assert daily["dairy_cup_eq"] * 0.99 <= dairy <= 1.25 * daily["dairy_cup_eq"] + 1e-6, (day.day, dairy)
+        assert dairy <= 1.25 * daily["dairy_cup_eq"] + 1e-6, (day.day, dairy)
+        if day.day not in relaxed:  # a relaxed day's pattern floors are soft targets
+            assert dairy >= daily["dairy_cup_eq"] * 0.99, (day.day, dairy)
 
 
 def test_dried_fruit_is_served_by_the_quarter_cup():
