@@ -71,3 +71,211 @@ def test_vegan_dinners_vary_their_protein():
     supplements = sum(s.calcium_mg for d in plan.days for s in d.supplements)  # amounts for the listed units
     target = plan.targets.nutrients["calcium_mg"]
     assert calcium + supplements >= (target.value or target.min) * len(plan.days) * 0.999
+
+
+# --------------------------------------------------------------------------- meals read as a dietitian's
+# Each rule is recomputed from the plan's items and the data files (portion_rules.csv max_g,
+# kind_slots.csv, daily_kind_limits.csv, life_stage_foods.csv, meal_templates.csv), not from the
+# planner's own numbers.
+
+def _rows(name: str) -> list[dict]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+PORTIONS = {r["kind"]: r for r in _rows("planning/portion_rules.csv")}
+ADULTS = {
+    "woman 40": (dict(age_years=40, sex="female", weight_kg=65, height_cm=165), {}),
+    "man 35": (dict(age_years=35, sex="male", weight_kg=80, height_cm=180), {}),
+    "vegetarian": (dict(age_years=40, sex="female", weight_kg=64, height_cm=166), {"diet": "vegetarian"}),
+}
+
+
+@pytest.fixture(scope="module")
+def adult_plans():
+    return {name: n.plan_week(n.make_profile(**fields), n.PlanOptions(**options))
+            for name, (fields, options) in ADULTS.items()}
+
+
+def _items(plan, foods):
+    """(day, slot, food row, grams, kind) of every item of ``plan``."""
+    from nutriplan.planning.templates import food_kinds
+
+    ids = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
+    kinds = food_kinds(foods.loc[ids]).to_dict()
+    return [(d.day, m.slot, foods.loc[i.food_id], i.grams, kinds[i.food_id])
+            for d in plan.days for m in d.meals for i in m.items]
+
+
+def _scale(plan) -> float:
+    """The person's portion scale: energy target / 2,000 kcal, within 0.5-1.5."""
+    energy = plan.targets.nutrients["energy_kcal"]
+    return min(1.5, max(0.5, float(energy.value or (energy.min + energy.max) / 2) / 2000.0))
+
+
+def _cap_g(plan, kind: str, food) -> float:
+    """The most grams of one item of ``kind`` (``max_g``, scaled up only), plus half a portion step
+    (the cap is rounded to the nearest step)."""
+    return (float(PORTIONS[kind]["max_g"]) * max(1.0, _scale(plan))
+            + 0.5 * plan.options.portion_step * float(food["serving_g"]) + 0.1)
+
+
+def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
+    checked = 0
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind in ("milk", "plant_milk"):
+                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
+                checked += 1
+    assert checked >= 7
+
+
+def test_lemon_and_lime_are_garnishes_not_fruit(adult_plans, child, foods):
+    """A garnish is at most its max_g; the day's fruit floor holds without any garnish."""
+    assert PORTIONS["garnish"]["counts_as_serving"] == "false"
+    for plan in (*adult_plans.values(), child):
+        energy = plan.targets.nutrients["energy_kcal"]
+        pattern = "healthy_vegetarian" if plan.options.diet == "vegetarian" else "healthy_us"
+        fruit_floor = pattern_daily(energy.value or (energy.min + energy.max) / 2, pattern)["fruit_cup_eq"]
+        fruit = Counter()
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind == "garnish":
+                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
+            else:
+                fruit[day] += amount(food.name, "fruit_cup_eq", grams)
+        relaxed = set(plan.adherence.relaxed_days) if plan.adherence else set()
+        for day in plan.days:
+            if day.day not in relaxed:  # a relaxed day's pattern floors are soft targets
+                assert fruit[day.day] >= fruit_floor * 0.99, (day.day, fruit[day.day], fruit_floor)
+
+
+def test_plant_milk_only_with_breakfast_for_people_who_eat_dairy(adult_plans, foods):
+    rules = [r for r in _rows("planning/kind_slots.csv") if r["kind"] == "plant_milk"]
+    assert rules
+    for plan in adult_plans.values():
+        for rule in rules:
+            if plan.options.diet not in rule["diets"].split(";"):
+                continue
+            for day, slot, food, _grams, kind in _items(plan, foods):
+                if kind == "plant_milk":
+                    assert slot in rule["slots"].split(";"), (day, slot, food["name"])
+
+
+def test_a_vegan_keeps_plant_milk_at_any_meal():
+    rules = _rows("planning/kind_slots.csv")
+    assert all("vegan" not in r["diets"].split(";") for r in rules)
+
+
+def test_a_grain_bowl_is_a_grain(adult_plans, child, foods):
+    """No lunch template takes potatoes (fries are not a grain bowl), so no lunch holds one."""
+    lunch_potato = [r for r in _rows("planning/meal_templates.csv")
+                    if r["slot"] == "lunch" and "potato" in r["kinds"].split(";")]
+    assert not lunch_potato
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, _grams, kind in _items(plan, foods):
+            assert not (slot == "lunch" and kind == "potato"), (day, food["name"])
+
+
+def test_daily_kind_limits_hold(adult_plans, child, foods):
+    """At most one poultry and one fish dish a day (daily_kind_limits.csv), counted here."""
+    limits = _rows("planning/daily_kind_limits.csv")
+    assert any(r["kind"] == "poultry" and r["diet"] == "omnivore" for r in limits)
+    for plan in (*adult_plans.values(), child):
+        counts = Counter((day, kind) for day, _, _, _, kind in _items(plan, foods))
+        for row in limits:
+            if row["diet"] != plan.options.diet:
+                continue
+            for day in plan.days:
+                assert counts[(day.day, row["kind"])] <= int(row["max_items_per_day"]), (day.day, row["kind"])
+
+
+def test_no_herbal_tea_or_coffee_for_a_young_child(child, foods):
+    import re
+
+    rules = _rows("planning/life_stage_foods.csv")
+    assert any("chamomile" in r["name_pattern"] for r in rules)
+    for day, slot, food, _grams, _kind in _items(child, foods):
+        for rule in rules:
+            if child.profile.age_years < float(rule["below_age_years"]) and food["role"] == rule["role"]:
+                assert not re.search(rule["name_pattern"], food["name"], re.I), (day, slot, food["name"])
+    # the rule is the child's: the same foods stay on an adult's menu
+    from nutriplan.planning.menu_rules import life_stage_foods
+
+    adult = n.make_profile(age_years=40, sex="female")
+    assert life_stage_foods(foods, adult) == {}
+    assert any("Chamomile" in foods.at[f, "name"] for ids in life_stage_foods(foods, child.profile).values() for f in ids)
+
+
+def test_child_dairy_meets_the_pattern_for_the_age(child):
+    """A child of 6 (Dietary Guidelines: 2.5 cup-eq dairy at 1,200-1,600 kcal) gets the pattern's
+    dairy, and at most 1.25x it."""
+    energy = child.targets.nutrients["energy_kcal"]
+    daily = pattern_daily(energy.value or (energy.min + energy.max) / 2, "healthy_us")
+    assert daily["dairy_cup_eq"] == 2.5
+    relaxed = set(child.adherence.relaxed_days) if child.adherence else set()
+    for day in child.days:
+        dairy = day_groups(day)["dairy_cup_eq"]
+        assert dairy <= 1.25 * daily["dairy_cup_eq"] + 1e-6, (day.day, dairy)
+        if day.day not in relaxed:  # a relaxed day's pattern floors are soft targets
+            assert dairy >= daily["dairy_cup_eq"] * 0.99, (day.day, dairy)
+
+
+def test_dried_fruit_is_served_by_the_quarter_cup():
+    """Full tier: every dried fruit (SR24 name) is the dried_fruit kind, whose typical portion is
+    the FDA RACC of 40 g, and its largest portion is at most twice that."""
+    import re
+
+    import pandas as pd
+
+    from nutriplan.planning.templates import food_kinds
+    from nutriplan.planning.week import portion_steps
+
+    assert float(PORTIONS["dried_fruit"]["typical_g"]) == 40.0
+    full = n.load_foods("full")
+    dried = full[(full["role"] == "fruit") & (full["serving_g"] > 0) & full["name"].map(
+        lambda s: bool(re.search(r"\bdried\b|raisins|prunes|dehydrated", s, re.I)) and "juice" not in s.lower())]
+    assert len(dried) >= 10
+    kinds = food_kinds(dried)
+    assert (kinds == "dried_fruit").all(), list(dried["name"][kinds != "dried_fruit"])
+    steps = portion_steps(dried, pd.Series(kinds.to_numpy(), index=dried.index), 1.0, 0.5)
+    most_g = steps["max_steps"] * 0.5 * dried["serving_g"]
+    fits = steps["portion_fits"]
+    assert (most_g[fits] <= 2 * 40.0 + 0.1).all()
+
+
+def _variety_key(food, kind: str) -> str:
+    """This test's own reading of same_food.csv: a kind's variants share the name's first word
+    (fish, poultry) or its text before the first comma; other foods are their own id."""
+    import re
+
+    rule = {r["kind"]: r["key"] for r in _rows("planning/same_food.csv")}.get(kind)
+    name = str(food["name"]).lower()
+    if rule == "first_word":
+        return re.split(r"[\s,(]+", name.strip())[0]
+    if rule == "before_comma":
+        return name.split(",")[0].strip()
+    return str(food.name)
+
+
+def test_variants_of_one_fish_or_poultry_share_the_days_a_food_limit(adult_plans, child, foods):
+    assert {"fish", "poultry"} <= {r["kind"] for r in _rows("planning/same_food.csv")}
+    for plan in (*adult_plans.values(), child):
+        days: dict[str, set] = {}
+        for day, _slot, food, _grams, kind in _items(plan, foods):
+            if not food.get("staple", False):
+                days.setdefault(_variety_key(food, kind), set()).add(day)
+        for key, served in days.items():
+            assert len(served) <= plan.options.max_days_per_food, (key, sorted(served))
+
+
+def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, child, foods):
+    """No leftovers: the dinner's protein food (or a variant of the same fish or poultry) is not
+    served at the next day's lunch or dinner."""
+    for plan in (*adult_plans.values(), child):
+        items = _items(plan, foods)
+        for day in plan.days[1:]:
+            before = {_variety_key(f, k) for d, s, f, _g, k in items
+                      if d == day.day - 1 and s == "dinner" and f["role"] == "protein"}
+            today = {_variety_key(f, k) for d, s, f, _g, k in items
+                     if d == day.day and s in ("lunch", "dinner") and f["role"] == "protein"}
+            assert not before & today, (day.day, before & today)

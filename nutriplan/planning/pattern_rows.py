@@ -108,9 +108,15 @@ def unknown_capped(foods: pd.DataFrame) -> list[str]:
 
 def add_group_columns(pairs: pd.DataFrame, pattern: Pattern) -> list[str]:
     """Add one ``g_<group>`` column per model group to ``pairs`` (amount per serving: equivalents
-    per 100 g x ``serving_g`` / 100, unknown as 0) and return the group names."""
+    per 100 g x ``serving_g`` / 100, unknown as 0) and return the group names. A kind that is not
+    a serving (``portion_rules.csv`` ``counts_as_serving`` false: a squeeze of lemon, a garlic
+    clove) counts 0 towards every group."""
+    from nutriplan.planning.menu_rules import not_serving_kinds
+
     eq = equivalents_table(pairs["food_id"]).fillna(0.0)
     per_serving = eq.to_numpy() * pairs["serving_g"].to_numpy(float)[:, None] / 100.0
+    if "kind" in pairs.columns:
+        per_serving[pairs["kind"].isin(not_serving_kinds()).to_numpy()] = 0.0
     frame = pd.DataFrame(per_serving, columns=list(GROUP_COLUMNS), index=pairs.index)
     groups = group_columns(pattern)
     for group, columns in groups.items():

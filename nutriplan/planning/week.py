@@ -7,7 +7,8 @@ Weekly rules become per-day bookkeeping:
 
 - variety: a food used on ``max_days_per_food`` days leaves the menu (staples exempt), and each
   earlier use makes it dearer in the objective, so consecutive days differ;
-- the main protein of dinner is never yesterday's;
+- the main protein of dinner is never yesterday's, nor is it today's lunch (variants of one fish or
+  poultry count as one food: ``nutriplan.planning.menu_rules.same_food_key``);
 - category budgets (processed meat, deep-fried foods, sugary drinks, alcohol) shrink as used;
 - fatty fish servings are due on days spread evenly over the plan;
 - in weekly-average mode each day meets a floor, aims for the target (a penalised shortfall),
@@ -46,6 +47,7 @@ from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning import nutrient_rows
+from nutriplan.planning.menu_rules import fit_menu, life_stage_foods
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     cap_fish_portions,
@@ -369,6 +371,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         pairs_all = _keep_locked(pairs_all, locked, eligibility.foods, options, needed, tags, templates, scale)
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
+    pairs_all = fit_menu(pairs_all, options, scale, locked, eligible["name"])  # menu_rules: a glass of milk, variants
     pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
@@ -420,7 +423,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
                 result = retried
                 relaxed_days.append(day)
         if result.status not in ("optimal", "time_limit_feasible"):
-            used_up = sorted({f for f, n in state.days_used.items() if n >= options.max_days_per_food}
+            used_up = sorted({f for f, k in zip(pairs_all["food_id"], _variety_keys(pairs_all))
+                              if state.days_used.get(k, 0) >= options.max_days_per_food}
                              - set(pairs["food_id"]))
             seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up})
             conflicts = explain_day(inputs, solver, seen, foods, options, supplements, targets)
@@ -468,7 +472,7 @@ def _exclude_for_pattern(eligibility: Eligibility, profile) -> None:
     """Leave out unsafe fish for this person and foods whose capped food-group amounts are
     unknown (``eligibility`` is updated in place, each with its reason)."""
     foods = eligibility.foods
-    reasons = dict(unsafe_fish(foods, profile))
+    reasons = {**unsafe_fish(foods, profile), **life_stage_foods(foods, profile)}
     unknown = unknown_capped(foods)
     if unknown:
         reasons["food-pattern amount unknown"] = unknown
@@ -505,11 +509,11 @@ def _conflict_no_fish() -> Conflict:
 
 
 def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptions) -> pd.DataFrame:
-    used = pairs_all["food_id"].map(lambda f: state.days_used.get(f, 0)).to_numpy()
+    used = _variety_keys(pairs_all).map(lambda f: state.days_used.get(f, 0)).to_numpy()
     exhausted = (used >= options.max_days_per_food) & ~(pairs_all["staple"].to_numpy() & options.staples_exempt)
     repeat_protein = (
-        (pairs_all["slot"] == "dinner") & (pairs_all["role"] == "protein")
-        & pairs_all["food_id"].isin(state.yesterday_dinner_protein)
+        pairs_all["slot"].isin(("lunch", "dinner")) & (pairs_all["role"] == "protein")  # no leftover lunch either
+        & _variety_keys(pairs_all).isin(state.yesterday_dinner_protein)
     ).to_numpy()
     most = DINNER_KIND_MAX_DAYS.get(options.diet)
     tired_dinner = np.zeros(len(pairs_all), bool)
@@ -518,8 +522,8 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         tired_dinner = np.array([slot == "dinner" and role == "protein" and state.dinner_protein_kinds.get(kind, 0) >= cap
                                  for slot, kind, role in zip(pairs_all["slot"], pairs_all["kind"], pairs_all["role"])], bool)
     pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner].copy()
-    used_kept = pairs["food_id"].map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
-    yesterday = pairs["food_id"].isin(state.yesterday).to_numpy(float)
+    used_kept = _variety_keys(pairs).map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
+    yesterday = _variety_keys(pairs).isin(state.yesterday).to_numpy(float)
     staple = pairs["staple"].to_numpy(float)
     pairs["cost"] = (
         ITEM_COST
@@ -535,6 +539,11 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         uses = np.array(uses, float)
         pairs["cost"] += KIND_REPEAT_PENALTY * uses + KIND_TIRED_PENALTY * (uses >= KIND_TIRED_DAYS)
     return pairs
+
+
+def _variety_keys(pairs: pd.DataFrame) -> pd.Series:
+    """Return each pair's variety key (``same_food``, else its food id)."""
+    return pairs["same_food"] if "same_food" in pairs.columns else pairs["food_id"]
 
 
 def _keep_locked(pairs_all, locked, foods, options, needed, tags, templates, scale) -> pd.DataFrame:
@@ -598,14 +607,14 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     """Record a solved day in ``state``: days each food was served, yesterday's foods and dinner
     protein, category servings so far and cumulative nutrient totals (food plus supplements)."""
     servings = result.servings[chosen.index]
-    for food_id in set(chosen["food_id"]):
+    for food_id in set(_variety_keys(chosen)):  # variants of one food (menu_rules.same_food_key) count once
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
-    state.yesterday = set(chosen["food_id"])
+    state.yesterday = set(_variety_keys(chosen))
     if state.kind_uses is not None and "kind" in chosen.columns:
         for slot, kind in set(zip(chosen["slot"], chosen["kind"])):
             state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
     dinner_protein = chosen[(chosen["slot"] == "dinner") & (chosen["role"] == "protein")]
-    state.yesterday_dinner_protein = set(dinner_protein["food_id"])
+    state.yesterday_dinner_protein = set(_variety_keys(dinner_protein))
     if "kind" in dinner_protein.columns:
         for kind in set(dinner_protein["kind"]):
             state.dinner_protein_kinds[kind] = state.dinner_protein_kinds.get(kind, 0) + 1

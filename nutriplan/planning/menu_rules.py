@@ -1,0 +1,160 @@
+"""Menu rules that depend on the person: portion caps per food kind, kinds kept to some meals for
+some diets, and foods left off a young child's menu. All read from data:
+
+- ``planning/portion_rules.csv``: ``max_g``, the most grams of one item of a kind for a 2,000-kcal
+  adult (a glass of milk is one cup), scaled up with a portion scale above 1 (never down: a
+  child's glass of milk is a cup too), to the nearest portion step; ``counts_as_serving`` false for kinds whose fruit or vegetable amount is not a
+  serving (a squeeze of lemon is a garnish, not fruit);
+- ``planning/kind_slots.csv``: a kind served only in the listed slots for the listed diets, unless
+  the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
+- ``planning/life_stage_foods.csv``: foods (by name and role) left off the menu below an age
+  (herbal teas and caffeinated drinks for children under 11);
+- ``planning/same_food.csv``: kinds whose variants are one food for variety (the days-a-food
+  limit), keyed by the name's first word (fish, poultry) or its text before the first comma
+  (vegetables: the three portabella mushroom variants are one food).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from nutriplan.resources import data_path
+
+
+@lru_cache(maxsize=1)
+def _portion_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("planning/portion_rules.csv"), dtype={"kind": str}).set_index("kind")
+
+
+def max_grams() -> dict[str, float]:
+    """Return kind -> the most grams of one item of that kind for a 2,000-kcal adult
+    (``portion_rules.csv`` ``max_g``; kinds without one are absent)."""
+    column = _portion_table()["max_g"].astype(float)
+    return {kind: float(g) for kind, g in column.items() if g == g}
+
+
+def not_serving_kinds() -> set[str]:
+    """Return the kinds whose food-pattern amounts do not count (``counts_as_serving`` false:
+    garnishes)."""
+    column = _portion_table()["counts_as_serving"].astype(str).str.lower()
+    return set(column.index[column == "false"])
+
+
+@dataclass(frozen=True)
+class KindSlotRule:
+    """Foods of ``kind`` only in ``slots`` for ``diets``, unless the person leaves out
+    ``unless_allergen``."""
+
+    kind: str
+    slots: tuple[str, ...]
+    diets: tuple[str, ...]
+    unless_allergen: str
+
+
+@lru_cache(maxsize=1)
+def kind_slot_rules() -> tuple[KindSlotRule, ...]:
+    """Return the rules of ``planning/kind_slots.csv``."""
+    table = pd.read_csv(data_path("planning/kind_slots.csv"), dtype=str, keep_default_na=False)
+    return tuple(KindSlotRule(r.kind, tuple(r.slots.split(";")), tuple(r.diets.split(";")), r.unless_allergen)
+                 for r in table.itertuples())
+
+
+def slot_allowed(kinds: pd.Series, slots: pd.Series, diet: str, allergens) -> np.ndarray:
+    """Return, per (kind, slot) pair, whether ``kind_slots.csv`` lets a person of ``diet`` who
+    leaves out ``allergens`` have that kind in that slot."""
+    ok = np.ones(len(kinds), bool)
+    for rule in kind_slot_rules():
+        if diet not in rule.diets or (rule.unless_allergen and rule.unless_allergen in set(allergens)):
+            continue
+        ok &= ~((kinds.to_numpy() == rule.kind) & ~slots.isin(rule.slots).to_numpy())
+    return ok
+
+
+def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
+    """Return per pair the most portion steps its kind's ``max_g`` allows (``max_g`` in grams,
+    times ``scale`` when it is above 1: a bigger appetite, a bigger glass; a child's glass of milk
+    is still a cup, as the USDA child meal patterns serve it from age 6), to the nearest step of
+    ``step`` servings; the pair's own ``max_steps`` where its kind has no cap."""
+    caps = pairs["kind"].map(max_grams()).to_numpy(float)
+    grams_per_step = pairs["serving_g"].to_numpy(float) * step
+    steps = np.floor(caps * max(scale, 1.0) / grams_per_step + 0.5)
+    own = pairs["max_steps"].to_numpy(int)
+    return np.where(np.isnan(caps), own, np.minimum(own, np.nan_to_num(steps))).astype(int)
+
+
+def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | None = None,
+             names: pd.Series | None = None) -> pd.DataFrame:
+    """Return ``pairs`` (one row per (food, slot), with ``kind``, ``serving_g``, ``min_steps``,
+    ``max_steps``, ``typical_steps``) fitted to the person: portions within their kind's
+    ``max_g`` (a pair whose least portion is above it leaves the menu) and kinds only in the
+    slots ``kind_slots.csv`` allows for ``options.diet``. Locked (food, slot) pairs are kept as
+    they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
+    ``same_food.csv`` (the days-a-food limit counts one key). Index reset."""
+    if "kind" not in pairs.columns or pairs.empty:
+        return pairs
+    pairs = pairs.copy()
+    keep_locked = np.zeros(len(pairs), bool)
+    if locked is not None and len(locked):
+        wanted = set(zip(locked["food_id"].astype(str), locked["slot"]))
+        keep_locked = np.array([(f, s) in wanted for f, s in zip(pairs["food_id"], pairs["slot"])], bool)
+    max_steps = np.where(keep_locked, pairs["max_steps"].to_numpy(int), capped_steps(pairs, scale, step=options.portion_step))
+    pairs["max_steps"] = max_steps
+    pairs["typical_steps"] = np.minimum(pairs["typical_steps"].to_numpy(int), max_steps)
+    fits = pairs["min_steps"].to_numpy(int) <= max_steps
+    allowed = slot_allowed(pairs["kind"], pairs["slot"], options.diet, options.exclude_allergens or [])
+    pairs = pairs[keep_locked | (fits & allowed)].reset_index(drop=True)
+    if names is not None:
+        pairs["same_food"] = same_food_keys(pairs["food_id"], pairs["food_id"].map(names), pairs["kind"])
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _same_food_rules() -> dict[str, str]:
+    table = pd.read_csv(data_path("planning/same_food.csv"), dtype=str, keep_default_na=False)
+    return dict(zip(table["kind"], table["key"]))
+
+
+def same_food_key(food_id: str, name: str, kind: str) -> str:
+    """Return the food's variety key: for a kind of ``same_food.csv``, ``"same:"`` and the name's
+    first word or its text before the first comma (lower case); otherwise the food id."""
+    rule = _same_food_rules().get(kind)
+    if rule == "first_word":
+        return "same:" + re.split(r"[\s,(]+", name.strip().lower(), maxsplit=1)[0]
+    if rule == "before_comma":
+        return "same:" + name.split(",")[0].strip().lower()
+    return str(food_id)
+
+
+def same_food_keys(food_ids: pd.Series, names: pd.Series, kinds: pd.Series) -> np.ndarray:
+    """Return ``same_food_key`` of each food (parallel series)."""
+    return np.array([same_food_key(f, str(n), str(k)) for f, n, k in zip(food_ids, names, kinds)], dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _life_stage_table() -> tuple[tuple[re.Pattern, str, float, str], ...]:
+    table = pd.read_csv(data_path("planning/life_stage_foods.csv"), dtype=str, keep_default_na=False)
+    return tuple((re.compile(r.name_pattern, re.I), r.role, float(r.below_age_years), r.reason)
+                 for r in table.itertuples())
+
+
+def life_stage_foods(foods: pd.DataFrame, profile) -> dict[str, list[str]]:
+    """Return reason -> ids of ``foods`` left off the menu at the person's age
+    (``life_stage_foods.csv``: a food whose name matches and whose role is the row's, when the
+    person is younger than ``below_age_years``); each food under its first matching row."""
+    out: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    roles = foods["role"] if "role" in foods.columns else pd.Series("", index=foods.index)
+    for pattern, role, below, reason in _life_stage_table():
+        if profile.age_years >= below:
+            continue
+        hit = [f for f, name, r in zip(foods.index, foods["name"].astype(str), roles)
+               if f not in taken and (not role or r == role) and pattern.search(name)]
+        if hit:
+            out.setdefault(reason, []).extend(hit)
+            taken.update(hit)
+    return out
