@@ -166,14 +166,22 @@ def test_a_vegan_keeps_plant_milk_at_any_meal():
     assert all("vegan" not in r["diets"].split(";") for r in rules)
 
 
-def test_a_grain_bowl_is_a_grain(adult_plans, child, foods):
-    """No lunch template takes potatoes (fries are not a grain bowl), so no lunch holds one."""
-    lunch_potato = [r for r in _rows("planning/meal_templates.csv")
-                    if r["slot"] == "lunch" and "potato" in r["kinds"].split(";")]
-    assert not lunch_potato
-    for plan in (*adult_plans.values(), child):
-        for day, slot, food, _grams, kind in _items(plan, foods):
-            assert not (slot == "lunch" and kind == "potato"), (day, food["name"])
+def test_a_grain_bowl_is_a_grain_and_a_potato_lunch_is_a_plate(adult_plans, child, foods):
+    """The grain bowl's starch is a grain (fries are not a grain bowl); a lunch that holds potatoes
+    is a potato plate: a protein food and a vegetable with it, and no grain."""
+    templates = _rows("planning/meal_templates.csv")
+    bowl = [r for r in templates if r["template"] == "grain_bowl" and r["component"] == "grain"]
+    assert bowl and all(r["kinds"].split(";") == ["grain"] for r in bowl)
+    protein = {"egg", "poultry", "meat", "fish", "legume", "soy", "cheese"}
+    vegetable = {"salad_greens", "raw_vegetable", "cooked_vegetable"}
+    lunches: dict = {}
+    for name, plan in (*adult_plans.items(), ("child", child)):
+        for day, slot, _food, _grams, kind in _items(plan, foods):
+            if slot == "lunch":
+                lunches.setdefault((name, day), []).append(kind)
+    with_potato = {key: kinds for key, kinds in lunches.items() if "potato" in kinds}
+    for key, kinds in with_potato.items():
+        assert protein & set(kinds) and vegetable & set(kinds) and "grain" not in kinds, (key, kinds)
 
 
 def test_daily_kind_limits_hold(adult_plans, child, foods):
