@@ -130,6 +130,20 @@ def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
     assert checked >= 7
 
 
+def test_a_protein_dish_is_at_least_its_kinds_least_portion(adult_plans, child, foods):
+    """Fish, meat and poultry items weigh at least ``min_g`` (portion_rules.csv) times the person's
+    portion scale: an adult's fish is not 1.5 oz; a young child's may be."""
+    least = {kind: float(row["min_g"]) for kind, row in PORTIONS.items() if row.get("min_g")}
+    assert {"fish", "poultry", "meat"} <= set(least)
+    checked = 0
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind in least:
+                assert grams >= least[kind] * _scale(plan) - 0.1, (day, slot, food["name"], grams)
+                checked += 1
+    assert checked >= 10
+
+
 def test_lemon_and_lime_are_garnishes_not_fruit(adult_plans, child, foods):
     """A garnish is at most its max_g; the day's fruit floor holds without any garnish."""
     assert PORTIONS["garnish"]["counts_as_serving"] == "false"

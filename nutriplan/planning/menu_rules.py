@@ -1,7 +1,9 @@
 """Menu rules that depend on the person: portion caps per food kind, kinds kept to some meals for
 some diets, and foods left off a young child's menu. All read from data:
 
-- ``planning/portion_rules.csv``: ``max_g``, the most grams of one item of a kind for a 2,000-kcal
+- ``planning/portion_rules.csv``: ``min_g``, the least grams of one item of a kind for a 2,000-kcal
+  adult (a protein dish is at least 2 oz), scaled with the portion scale and rounded up to a step;
+  ``max_g``, the most grams of one item of a kind for a 2,000-kcal
   adult (a glass of milk is one cup), scaled up with a portion scale above 1 (never down: a
   child's glass of milk is a cup too), to the nearest portion step; ``counts_as_serving`` false for kinds whose fruit or vegetable amount is not a
   serving (a squeeze of lemon is a garnish, not fruit);
@@ -35,6 +37,13 @@ def max_grams() -> dict[str, float]:
     """Return kind -> the most grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``max_g``; kinds without one are absent)."""
     column = _portion_table()["max_g"].astype(float)
+    return {kind: float(g) for kind, g in column.items() if g == g}
+
+
+def min_grams() -> dict[str, float]:
+    """Return kind -> the least grams of one item of that kind for a 2,000-kcal adult
+    (``portion_rules.csv`` ``min_g``; kinds without one are absent)."""
+    column = _portion_table()["min_g"].astype(float)
     return {kind: float(g) for kind, g in column.items() if g == g}
 
 
@@ -87,11 +96,22 @@ def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
     return np.where(np.isnan(caps), own, np.minimum(own, np.nan_to_num(steps))).astype(int)
 
 
+def least_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
+    """Return per pair the least portion steps its kind's ``min_g`` asks (``min_g`` in grams times
+    ``scale``, rounded up to a step of ``step`` servings); the pair's own ``min_steps`` where its
+    kind has none or asks less."""
+    least = pairs["kind"].map(min_grams()).to_numpy(float)
+    grams_per_step = pairs["serving_g"].to_numpy(float) * step
+    steps = np.ceil(least * scale / grams_per_step - 1e-9)
+    own = pairs["min_steps"].to_numpy(int)
+    return np.where(np.isnan(least), own, np.maximum(own, np.nan_to_num(steps))).astype(int)
+
+
 def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | None = None,
              names: pd.Series | None = None) -> pd.DataFrame:
     """Return ``pairs`` (one row per (food, slot), with ``kind``, ``serving_g``, ``min_steps``,
     ``max_steps``, ``typical_steps``) fitted to the person: portions within their kind's
-    ``max_g`` (a pair whose least portion is above it leaves the menu) and kinds only in the
+    ``min_g`` and ``max_g`` (a pair whose least portion is above its most leaves the menu) and kinds only in the
     slots ``kind_slots.csv`` allows for ``options.diet``. Locked (food, slot) pairs are kept as
     they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
     ``same_food.csv`` (the days-a-food limit counts one key). Index reset."""
@@ -103,8 +123,10 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
         wanted = set(zip(locked["food_id"].astype(str), locked["slot"]))
         keep_locked = np.array([(f, s) in wanted for f, s in zip(pairs["food_id"], pairs["slot"])], bool)
     max_steps = np.where(keep_locked, pairs["max_steps"].to_numpy(int), capped_steps(pairs, scale, step=options.portion_step))
+    min_steps = np.where(keep_locked, pairs["min_steps"].to_numpy(int), least_steps(pairs, scale, options.portion_step))
     pairs["max_steps"] = max_steps
-    pairs["typical_steps"] = np.minimum(pairs["typical_steps"].to_numpy(int), max_steps)
+    pairs["min_steps"] = min_steps
+    pairs["typical_steps"] = np.clip(pairs["typical_steps"].to_numpy(int), min_steps, np.maximum(min_steps, max_steps))
     fits = pairs["min_steps"].to_numpy(int) <= max_steps
     allowed = slot_allowed(pairs["kind"], pairs["slot"], options.diet, options.exclude_allergens or [])
     pairs = pairs[keep_locked | (fits & allowed)].reset_index(drop=True)
