@@ -99,7 +99,7 @@ def check_hard_rules(plan, foods) -> None:
             grams = sum(foods.at[i.food_id, key] * i.grams / 100 for m in day.meals for i in m.items)
             assert grams * share.kcal_per_g <= share.max_pct * energy * (1 + 1e-6), (day.day, key)
             assert grams * share.kcal_per_g >= share.min_pct * energy * (1 - 1e-6), (day.day, key)
-        on_day = set()
+        on_day: dict[str, int] = {}
         dinner_protein = set()
         for meal in day.meals:
             assert meal.items, f"day {day.day} {meal.slot} is empty"
@@ -118,8 +118,9 @@ def check_hard_rules(plan, foods) -> None:
                 assert not set(food["allergens"]) & set(options.exclude_allergens), item.name
                 for tag in food["tags"]:
                     tag_servings[tag] += item.servings
-                assert item.food_id not in on_day, f"{item.name} twice on day {day.day}"
-                on_day.add(item.food_id)
+                # one meal a day per food, or as many as meals_a_day.csv allows this diet (a vegan's soy milk: 2)
+                on_day[item.food_id] = on_day.get(item.food_id, 0) + 1
+                assert on_day[item.food_id] <= _meals_a_day(options, item.name), f"{item.name} too often on day {day.day}"
                 if meal.slot == "dinner" and food["role"] == "protein":
                     dinner_protein.add(item.food_id)
         food_days.update(f for f in on_day if not foods.at[f, "staple"])
@@ -135,6 +136,25 @@ def check_hard_rules(plan, foods) -> None:
         for key, target in targets.planned_nutrients().items():
             if target.min is not None:
                 assert sums[key] / len(plan.days) >= target.min * (1 - 1e-6), key
+
+
+def _meals_a_day(options, name: str) -> int:
+    """At how many meals a day this food may be served (food_data/planning/meals_a_day.csv, by the
+    food's kind from food_kinds.csv; 1 when no row applies)."""
+    import csv
+
+    from nutriplan.planning.templates import food_kinds
+    from nutriplan.resources import data_path
+
+    foods = n.load_foods("curated")
+    kind = food_kinds(foods[foods["name"] == name]).iloc[0]
+    with open(data_path("planning/meals_a_day.csv"), newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            applies = options.diet in row["diets"].split(";") or (
+                row["or_without_allergen"] and row["or_without_allergen"] in options.exclude_allergens)
+            if applies and row["kind"] == kind:
+                return int(row["meals_a_day"])
+    return 1
 
 
 @pytest.mark.parametrize("case_index", range(len(CASES)), ids=[f"{c[0]} {c[1]}" for c in CASES])

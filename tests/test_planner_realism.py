@@ -301,3 +301,30 @@ def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, ch
             today = {_variety_key(f, k) for d, s, f, _g, k in items
                      if d == day.day and s in ("lunch", "dinner") and f["role"] == "protein"}
             assert not before & today, (day.day, before & today)
+
+
+def test_a_vegan_week_takes_its_dairy_from_fortified_soy_milk_twice_a_day_at_most(foods):
+    """The vegan pattern's dairy (3 cup-eq a day: fortified soy beverages) is met over the week, and
+    no food is served at more meals a day than meals_a_day.csv allows for a vegan (soy milk: 2);
+    other foods at one meal a day."""
+    profile = n.make_profile(age_years=30, sex="female", weight_kg=60, height_cm=165)
+    plan = n.plan_week(profile, n.PlanOptions(diet="vegan", minimum_mode="weekly_average", allow_supplements=True))
+    energy = plan.targets.nutrients["energy_kcal"]
+    daily = pattern_daily(energy.value or (energy.min + energy.max) / 2, "healthy_vegetarian")
+    dairy = sum(day_groups(day)["dairy_cup_eq"] for day in plan.days)
+    assert dairy >= daily["dairy_cup_eq"] * len(plan.days) - 1e-6, dairy
+    allowed = {r["kind"]: int(r["meals_a_day"]) for r in _rows("planning/meals_a_day.csv")
+               if "vegan" in r["diets"].split(";")}
+    assert allowed.get("plant_milk") == 2
+    twice = 0
+    for day in plan.days:
+        meals_of: Counter = Counter()
+        kind_of = {}
+        for d, _slot, food, _grams, kind in _items(plan, foods):
+            if d == day.day:
+                meals_of[food.name] += 1
+                kind_of[food.name] = kind
+        for food_id, count in meals_of.items():
+            assert count <= allowed.get(kind_of[food_id], 1), (day.day, food_id, count)
+            twice += count > 1
+    assert twice, "soy milk is served twice on some day"

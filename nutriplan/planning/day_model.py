@@ -236,11 +236,13 @@ def build_day_model(inputs: DayInputs) -> DayModel:
             prob += _expr(y, mask) >= rule.min_items, f"{name}_min"
         prob += _expr(y, mask) <= rule.max_items, f"{name}_max"
 
-    # one slot a day per food (staples too: they are exempt from the days-per-week limit only)
+    # one slot a day per food (staples too: they are exempt from the days-per-week limit only), or
+    # the pairs' ``meals_a_day`` (milk with cereal and a glass at dinner)
     positions = pd.Series(np.arange(len(pairs)), index=pairs.index)
+    meals = pairs["meals_a_day"].to_numpy(int) if "meals_a_day" in pairs.columns else np.ones(len(pairs), int)
     for food_id, rows in positions.groupby(pairs["food_id"].to_numpy()).agg(list).items():
-        if len(rows) > 1:
-            prob += pulp.lpSum(y[i] for i in rows) <= 1, f"one_slot_{food_id}_day{d}"
+        if len(rows) > meals[rows[0]]:
+            prob += pulp.lpSum(y[i] for i in rows) <= int(meals[rows[0]]), f"one_slot_{food_id}_day{d}"
 
     if inputs.templates is not None:
         _template_rows(prob, inputs, y, d)

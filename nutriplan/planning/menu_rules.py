@@ -11,6 +11,9 @@ some diets, and foods left off a young child's menu. All read from data:
   the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
 - ``planning/life_stage_foods.csv``: foods (by name and role) left off the menu below an age
   (herbal teas and caffeinated drinks for children under 11);
+- ``planning/meals_a_day.csv``: kinds one food of which may be served at more than one meal a day,
+  per diet (a vegan's fortified soy milk with cereal and a glass at dinner); every other food at
+  one meal a day;
 - ``planning/same_food.csv``: kinds whose variants are one food for variety (the days-a-food
   limit), keyed by the name's first word (fish, poultry) or its text before the first comma
   (vegetables: the three portabella mushroom variants are one food).
@@ -45,6 +48,21 @@ def min_grams() -> dict[str, float]:
     (``portion_rules.csv`` ``min_g``; kinds without one are absent)."""
     column = _portion_table()["min_g"].astype(float)
     return {kind: float(g) for kind, g in column.items() if g == g}
+
+
+def meals_a_day(diet: str, allergens=()) -> dict[str, int]:
+    """Return kind -> at how many meals a day one food of that kind may be served to a person of
+    ``diet`` who leaves out ``allergens`` (``planning/meals_a_day.csv``: rows for the diet or, when
+    the row names one, the allergen left out; kinds not listed: one)."""
+    table = _meals_table()
+    rows = [r for r in table.itertuples()
+            if diet in r.diets.split(";") or (r.or_without_allergen and r.or_without_allergen in set(allergens))]
+    return {r.kind: int(r.meals_a_day) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def _meals_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("planning/meals_a_day.csv"), dtype=str, keep_default_na=False)
 
 
 def not_serving_kinds() -> set[str]:
@@ -112,7 +130,7 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     """Return ``pairs`` (one row per (food, slot), with ``kind``, ``serving_g``, ``min_steps``,
     ``max_steps``, ``typical_steps``) fitted to the person: portions within their kind's
     ``min_g`` and ``max_g`` (a pair whose least portion is above its most leaves the menu) and kinds only in the
-    slots ``kind_slots.csv`` allows for ``options.diet``. Locked (food, slot) pairs are kept as
+    slots ``kind_slots.csv`` allows for ``options.diet``; ``meals_a_day`` per pair (``meals_a_day.csv``). Locked (food, slot) pairs are kept as
     they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
     ``same_food.csv`` (the days-a-food limit counts one key). Index reset."""
     if "kind" not in pairs.columns or pairs.empty:
@@ -130,6 +148,8 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     fits = pairs["min_steps"].to_numpy(int) <= max_steps
     allowed = slot_allowed(pairs["kind"], pairs["slot"], options.diet, options.exclude_allergens or [])
     pairs = pairs[keep_locked | (fits & allowed)].reset_index(drop=True)
+    meals = meals_a_day(options.diet, options.exclude_allergens or [])
+    pairs["meals_a_day"] = pairs["kind"].map(meals).fillna(1).astype(int)
     if names is not None:
         pairs["same_food"] = same_food_keys(pairs["food_id"], pairs["food_id"].map(names), pairs["kind"])
     return pairs

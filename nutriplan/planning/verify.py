@@ -13,6 +13,7 @@ from nutriplan.models.plan import MealPlan
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning import nutrient_rows
 from nutriplan.planning.candidates import DIET_FLAG, as_list
+from nutriplan.planning.menu_rules import meals_a_day
 from nutriplan.planning.rules import slot_rules
 from nutriplan.planning.templates import (
     daily_kind_limits,
@@ -60,6 +61,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     templates = load_templates(options.templates)
     pairing = pairing_rules()
     kind_limits = daily_kind_limits(options.diet)
+    meals = meals_a_day(options.diet, options.exclude_allergens or [])  # kinds served at more than one meal a day
     for day in plan.days:
         d = day.day
         grams: dict[str, float] = {}
@@ -91,7 +93,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         for kind, most in kind_limits.items():
             if kinds_today[kind] > most:
                 problems.append(f"day {d}: {kinds_today[kind]} {kind} items, allowed {most} a day")
-        problems += [f"day {d}: {f} served in {n} slots" for f, n in foods_today.items() if n > 1]
+        problems += [f"day {d}: {f} served in {n} slots, allowed {meals.get(kinds[f], 1)}"
+                     for f, n in foods_today.items() if n > meals.get(kinds[f], 1)]
         days_used.update(f for f in foods_today if not table[f].get("staple", False))
         if dinner_protein & previous_dinner_protein:
             problems.append(f"day {d}: dinner protein {sorted(dinner_protein & previous_dinner_protein)} repeats day {d - 1}")
