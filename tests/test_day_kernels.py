@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nutriplan.planning.day_model import Bound, DayInputs, _short_minimums, _solve, _suppliers
+from nutriplan.planning.day_model import Bound, DayInputs, _short_rows, _solve, _suppliers
 from nutriplan.planning.rules import SlotRule
 from nutriplan.planning.solvers import make_solver
 
@@ -41,7 +41,7 @@ def test_the_elastic_solve_names_only_the_minimums_the_kernel_lacks():
     kernel = pairs[pairs["food_id"].isin(["milk", "carrots"])]  # 2 x 100 IU at most: short of 600
     solver = make_solver("highs", time_limit_s=10)
     assert _solve(_inputs(kernel), solver).status == "infeasible"
-    assert _short_minimums(_inputs(kernel), solver) == ["vitamin_d_iu"]  # calcium: 2 x 300 + 2 x 30 is enough
+    assert _short_rows(_inputs(kernel), solver) == (["vitamin_d_iu"], [])  # calcium: 2 x 300 + 2 x 30 is enough
 
 
 def test_suppliers_are_the_richest_per_slot_and_kind():
@@ -56,9 +56,17 @@ def test_the_repaired_kernel_has_a_solution():
     pairs = _pairs(FOODS)
     failed = pairs["food_id"].isin(["milk", "carrots"]).to_numpy()
     solver = make_solver("highs", time_limit_s=10)
-    short = _short_minimums(_inputs(pairs[failed]), solver)
+    short, _over = _short_rows(_inputs(pairs[failed]), solver)
     repaired = pairs[failed | _suppliers(pairs, short, 1)]
     result = _solve(_inputs(repaired), solver)
     assert result.status == "optimal"
     served = repaired.assign(servings=result.servings)
     assert (served["servings"] * served["vitamin_d_iu"]).sum() >= 600
+
+
+def test_under_a_cap_the_suppliers_are_those_whose_least_portion_holds_least():
+    pairs = _pairs(FOODS)
+    most = set(pairs.loc[_suppliers(pairs, ["calcium_mg"], 1), "food_id"])
+    least = set(pairs.loc[_suppliers(pairs, ["calcium_mg"], 1, least=True), "food_id"])
+    assert most == {"milk", "yogurt", "trout", "carrots"}
+    assert least == {"milk", "yogurt", "salmon", "mushrooms"}

@@ -359,9 +359,10 @@ KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("repair", 1),
 # ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
 # template binaries and pairs: the quick first try); then every template. ("repair", k): the last
 # infeasible kernel plus, per slot and food kind, the k pairs that can supply most of each minimum
-# that kernel fell short of (its elastic solve says which): late in a week the foods richest in a
-# nutrient are used up, and the LP's reduced costs rank the next richest low (a child's vitamin D
-# on day 5 closed only on the whole day, in 20 s).
+# that kernel fell short of, and the k whose least portion holds least of each cap it went over
+# (its elastic solve says which): late in a week the foods richest in a nutrient are used up, and
+# the LP's reduced costs rank the next richest low (a child's vitamin D on day 5 closed only on the
+# whole day, in 20 s); a seafood budget nearly used up needs the fish whose portion fits it.
 KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
@@ -414,10 +415,10 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         elif per_group is not None and per_group[0] == "repair":
             if failed is None or "kind" not in pairs.columns:
                 continue
-            short = _short_minimums(failed[1], solver)
-            if not short:
-                continue
-            keep = failed[0] | _suppliers(pairs, short, per_group[1])
+            short, over = _short_rows(failed[1], solver)
+            keep = failed[0] | _suppliers(pairs, short, per_group[1]) | _suppliers(pairs, over, per_group[1], least=True)
+            if keep.sum() == failed[0].sum():
+                continue  # nothing to add: the next kernel is wider anyway
         elif per_group is not None and per_group[0] not in ranks:
             continue
         else:
@@ -441,33 +442,43 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     return best
 
 
-def _short_minimums(inputs: DayInputs, solver) -> list[str]:
-    """Return the ``pairs`` columns of the minimums (nutrients on the total, macronutrient shares,
-    food-group floors, weekly category minimums) that the infeasible day ``inputs`` must lower to
-    have a solution, by one elastic solve (``nutriplan.planning.diagnose.elastic_shortfalls``)."""
+def _short_rows(inputs: DayInputs, solver) -> tuple[list[str], list[str]]:
+    """Return the ``pairs`` columns of the rows that the infeasible day ``inputs`` must relax to
+    have a solution, by one elastic solve (``nutriplan.planning.diagnose.elastic_shortfalls``):
+    (minimums to lower: nutrients on the total, macronutrient shares, food-group floors, weekly
+    category minimums; maximums to raise: nutrient and food-group caps)."""
     from nutriplan.planning.diagnose import elastic_shortfalls
 
     d = inputs.day
     columns = {f"{b.lo_kind}_{b.key}_day{d}": b.key for b in inputs.bounds
                if b.lo is not None and b.scope == "total"}
+    columns.update({f"{b.hi_kind}_{b.key}_day{d}": b.key for b in inputs.bounds
+                    if b.hi is not None and b.scope == "total"})
     columns.update({f"amdr_min_{s.key}_day{d}": s.key for s in inputs.shares})
-    columns.update({f"group_min_{name}_day{d}": column for name, (column, *_rest) in inputs.group_rows.items()})
+    for name, (column, *_rest) in inputs.group_rows.items():
+        columns.update({f"group_min_{name}_day{d}": column, f"group_max_{name}_day{d}": column})
     columns.update({f"week_min_{tag}_day{d}": f"tag_{tag}" for tag in inputs.tag_servings})
     model = build_day_model(inputs)
     result = elastic_shortfalls(model.problem, list(model.scales), solver)
-    short = [columns.get(r.name) for r in result.relaxations if r.sense == ">="]
-    return [c for c in dict.fromkeys(short) if c is not None and c in inputs.pairs.columns]
+
+    def known(sense: str) -> list[str]:
+        found = [columns.get(r.name) for r in result.relaxations if r.sense == sense]
+        return [c for c in dict.fromkeys(found) if c is not None and c in inputs.pairs.columns]
+
+    return known(">="), known("<=")
 
 
-def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int) -> np.ndarray:
+def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int, least: bool = False) -> np.ndarray:
     """Return a mask of the ``per_kind`` pairs per slot and food kind that can supply most (largest
-    portion times the amount per step) of any of ``columns``."""
+    portion times the amount per step) of any of ``columns``; with ``least``, those whose smallest
+    portion holds least of it (but some: what fits under a cap nearly used up)."""
     keep = np.zeros(len(pairs), bool)
-    most = pairs["max_steps"].to_numpy(float)
+    portion = pairs["min_steps" if least else "max_steps"].to_numpy(float)
     for column in columns:
-        supply = pd.Series(pairs[column].to_numpy(float) * most, index=pairs.index).fillna(0.0)
-        rank = supply.groupby([pairs["slot"], pairs["kind"]]).rank(method="first", ascending=False).to_numpy()
-        keep |= (rank <= per_kind) & (supply.to_numpy() > 0)
+        supply = pd.Series(pairs[column].to_numpy(float) * portion, index=pairs.index)
+        held = supply.where(supply > 0)  # a pair that holds none of it is no supplier
+        rank = held.groupby([pairs["slot"], pairs["kind"]]).rank(method="first", ascending=least).to_numpy()
+        keep |= rank <= per_kind
     return keep
 
 
