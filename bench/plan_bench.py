@@ -50,6 +50,7 @@ PROFILES = {
                             height_cm=168, prepregnancy_weight_kg=62), {}),
     "deficient client": (dict(age_years=55, sex="female", weight_kg=70, height_cm=163, serum_25ohd_ng_ml=12),
                          {"allow_supplements": True}),
+    "child of 6": (dict(age_years=6, sex="female", weight_kg=21, height_cm=116), {}),
 }
 # The full tier carries no recommend/limit category tags (they are curated by hand), so it has no
 # fatty-fish foods to require; its diet flags are unknown, so a vegan plan cannot use it.
