@@ -70,3 +70,22 @@ def test_under_a_cap_the_suppliers_are_those_whose_least_portion_holds_least():
     least = set(pairs.loc[_suppliers(pairs, ["calcium_mg"], 1, least=True), "food_id"])
     assert most == {"milk", "yogurt", "trout", "carrots"}
     assert least == {"milk", "yogurt", "salmon", "mushrooms"}
+
+
+def test_a_kernel_is_solved_within_a_node_limit_that_is_not_left_on_the_solver():
+    from nutriplan.planning.day_model import KERNEL_MAX_NODES, _solve_kernel
+
+    solver = make_solver("highs", time_limit_s=10)
+    seen = {}
+    original = solver.callSolver
+
+    def spy(lp):
+        seen["nodes"] = lp.solverModel.getOptionValue("mip_max_nodes")
+        return original(lp)
+
+    solver.callSolver = spy
+    result = _solve_kernel(_inputs(_pairs(FOODS)), solver)
+    assert result.status in ("optimal", "limit_feasible")
+    nodes = seen["nodes"]
+    assert (nodes[1] if isinstance(nodes, tuple) else nodes) == KERNEL_MAX_NODES
+    assert "mip_max_nodes" not in solver.optionsDict

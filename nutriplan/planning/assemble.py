@@ -247,7 +247,8 @@ def _solver_info(week: SolvedWeek, options: PlanOptions | None = None) -> Solver
     gaps = [r.gap for r in week.days if r.gap is not None]
     return SolverInfo(
         name=week.solver,
-        status="optimal" if statuses == {"optimal"} else "feasible (time limit)",
+        status=("optimal" if statuses == {"optimal"} else
+                "feasible (time limit)" if "time_limit_feasible" in statuses else "feasible (node limit)"),
         seconds=round(week.seconds, 3),
         build_seconds=round(sum(r.build_seconds for r in week.days), 3),
         solve_seconds=round(sum(r.solve_seconds for r in week.days), 3),

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from nutriplan.errors import Conflict, InfeasiblePlanError, SolverError
+from nutriplan.models.diet import STATUSES_WITH_SOLUTION
 from nutriplan.models.plan import PlanOptions
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
@@ -411,7 +412,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         remaining = options.time_limit_s - (time.perf_counter() - started)
         solver = day_solver(options, max(1.0, remaining / (options.days - day + 1)), notes)
         result = solve_day(inputs, solver)
-        if result.status not in ("optimal", "time_limit_feasible"):
+        if result.status not in STATUSES_WITH_SOLUTION:
             # the pattern's floors become soft targets for this day (the caps stay): every nutrient
             # rule first, then as much of the pattern as they allow
             softened = {name: (col, None, hi, soft if soft else lo) if name != "whole_grains" else (col, lo, hi, soft)
@@ -419,10 +420,10 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             retry = DayInputs(**{**inputs.__dict__, "group_rows": softened})
             retried = solve_day(retry, solver)
             inputs = retry  # explained without the pattern's floors: a nutrient rule is the conflict
-            if retried.status in ("optimal", "time_limit_feasible"):
+            if retried.status in STATUSES_WITH_SOLUTION:
                 result = retried
                 relaxed_days.append(day)
-        if result.status not in ("optimal", "time_limit_feasible"):
+        if result.status not in STATUSES_WITH_SOLUTION:
             used_up = sorted({f for f, k in zip(pairs_all["food_id"], _variety_keys(pairs_all))
                               if state.days_used.get(k, 0) >= options.max_days_per_food}
                              - set(pairs["food_id"]))
