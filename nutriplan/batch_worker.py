@@ -173,9 +173,30 @@ def _pool_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _quiet_cancelled_future_race(args) -> None:
+    """``threading.excepthook`` that drops the ``InvalidStateError`` CPython 3.11's process-pool
+    manager thread raises when a pool whose tasks were cancelled breaks (its workers stopped by an
+    interrupted batch: it sets an exception on a cancelled future; fixed in later CPython), and
+    hands every other exception to the previous hook. Returns None."""
+    from concurrent.futures import InvalidStateError
+
+    if isinstance(args.exc_value, InvalidStateError) and "cancelled" in str(args.exc_value).lower():
+        return
+    _previous_excepthook(args)
+
+
+_previous_excepthook = None
+
+
 def process_pool(workers: int, foods: pd.DataFrame | FoodsRef) -> ProcessPoolExecutor:
     """Return a pool of ``workers`` processes, each holding the food table ``foods`` (a DataFrame,
     sent once per worker, or a bundled table's ``FoodsRef``, loaded once per worker)."""
+    global _previous_excepthook
+    import threading
+
+    if threading.excepthook is not _quiet_cancelled_future_race:
+        _previous_excepthook = threading.excepthook
+        threading.excepthook = _quiet_cancelled_future_race
     return ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                                initializer=_init_pool_worker, initargs=(foods, os.getpid()))
 
