@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nutriplan as n
+from nutriplan.planning.templates import food_kinds
 from nutriplan.planning.verify import plan_violations
 
 PROFILES = {
@@ -75,6 +76,9 @@ def check_hard_rules(plan, foods) -> None:
     food_days = Counter()
     tag_servings = Counter()
     dinner_protein_by_day = []
+    used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
+    kinds = food_kinds(foods.loc[used]).to_dict()
+    meals = _meals_a_day(options)
     for day in plan.days:
         totals = recomputed_day_totals(day, foods, plan)
         for key, value in totals.items():
@@ -120,7 +124,7 @@ def check_hard_rules(plan, foods) -> None:
                     tag_servings[tag] += item.servings
                 # one meal a day per food, or as many as meals_a_day.csv allows this diet (a vegan's soy milk: 2)
                 on_day[item.food_id] = on_day.get(item.food_id, 0) + 1
-                assert on_day[item.food_id] <= _meals_a_day(options, item.name), f"{item.name} too often on day {day.day}"
+                assert on_day[item.food_id] <= meals.get(kinds[item.food_id], 1), f"{item.name} too often on day {day.day}"
                 if meal.slot == "dinner" and food["role"] == "protein":
                     dinner_protein.add(item.food_id)
         food_days.update(f for f in on_day if not foods.at[f, "staple"])
@@ -138,23 +142,17 @@ def check_hard_rules(plan, foods) -> None:
                 assert sums[key] / len(plan.days) >= target.min * (1 - 1e-6), key
 
 
-def _meals_a_day(options, name: str) -> int:
-    """At how many meals a day this food may be served (food_data/planning/meals_a_day.csv, by the
-    food's kind from food_kinds.csv; 1 when no row applies)."""
+def _meals_a_day(options) -> dict[str, int]:
+    """Food kind -> at how many meals a day a food of that kind may be served to this diet
+    (food_data/planning/meals_a_day.csv; a kind not listed: 1)."""
     import csv
 
-    from nutriplan.planning.templates import food_kinds
     from nutriplan.resources import data_path
 
-    foods = n.load_foods("curated")
-    kind = food_kinds(foods[foods["name"] == name]).iloc[0]
     with open(data_path("planning/meals_a_day.csv"), newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            applies = options.diet in row["diets"].split(";") or (
-                row["or_without_allergen"] and row["or_without_allergen"] in options.exclude_allergens)
-            if applies and row["kind"] == kind:
-                return int(row["meals_a_day"])
-    return 1
+        return {row["kind"]: int(row["meals_a_day"]) for row in csv.DictReader(handle)
+                if options.diet in row["diets"].split(";")
+                or (row["or_without_allergen"] and row["or_without_allergen"] in options.exclude_allergens)}
 
 
 @pytest.mark.parametrize("case_index", range(len(CASES)), ids=[f"{c[0]} {c[1]}" for c in CASES])

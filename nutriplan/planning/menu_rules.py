@@ -28,26 +28,26 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from nutriplan.planning.templates import portion_rules
 from nutriplan.resources import data_path
 
 
-@lru_cache(maxsize=1)
-def _portion_table() -> pd.DataFrame:
-    return pd.read_csv(data_path("planning/portion_rules.csv"), dtype={"kind": str}).set_index("kind")
+def _kind_grams(column: str) -> dict[str, float]:
+    """Return kind -> grams of ``portion_rules.csv`` ``column`` (kinds without a value are absent)."""
+    values = portion_rules()[column].astype(float)
+    return {kind: float(g) for kind, g in values.items() if g == g}
 
 
 def max_grams() -> dict[str, float]:
     """Return kind -> the most grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``max_g``; kinds without one are absent)."""
-    column = _portion_table()["max_g"].astype(float)
-    return {kind: float(g) for kind, g in column.items() if g == g}
+    return _kind_grams("max_g")
 
 
 def min_grams() -> dict[str, float]:
     """Return kind -> the least grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``min_g``; kinds without one are absent)."""
-    column = _portion_table()["min_g"].astype(float)
-    return {kind: float(g) for kind, g in column.items() if g == g}
+    return _kind_grams("min_g")
 
 
 def meals_a_day(diet: str, allergens=()) -> dict[str, int]:
@@ -68,7 +68,7 @@ def _meals_table() -> pd.DataFrame:
 def not_serving_kinds() -> set[str]:
     """Return the kinds whose food-pattern amounts do not count (``counts_as_serving`` false:
     garnishes)."""
-    column = _portion_table()["counts_as_serving"].astype(str).str.lower()
+    column = portion_rules()["counts_as_serving"].astype(str).str.lower()
     return set(column.index[column == "false"])
 
 

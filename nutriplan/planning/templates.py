@@ -209,7 +209,13 @@ def _fits(components: list, kinds: list[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
+def portion_rules() -> pd.DataFrame:
+    """Return ``planning/portion_rules.csv`` indexed by food kind (grams per item: ``typical_g``,
+    ``min_g``, ``max_g``; ``counts_as_serving``; the RACC row each figure comes from)."""
+    return pd.read_csv(data_path("planning/portion_rules.csv"), dtype={"kind": str}).set_index("kind")
+
+
+@lru_cache(maxsize=1)
 def typical_grams() -> dict[str, float]:
     """Return kind -> the typical portion in grams for a 2,000-kcal adult (``portion_rules.csv``)."""
-    table = pd.read_csv(data_path("planning/portion_rules.csv"))
-    return dict(zip(table["kind"], table["typical_g"].astype(float)))
+    return portion_rules()["typical_g"].astype(float).to_dict()
