@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nutriplan.planning.day_model import Bound, DayInputs, _short_rows, _solve, _suppliers
+from nutriplan.planning.day_model import Bound, DayInputs, _short_rows, _solve, _suppliers, within_caps
 from nutriplan.planning.rules import SlotRule
 from nutriplan.planning.solvers import make_solver
 
@@ -89,3 +89,23 @@ def test_a_kernel_is_solved_within_a_node_limit_that_is_not_left_on_the_solver()
     nodes = seen["nodes"]
     assert (nodes[1] if isinstance(nodes, tuple) else nodes) == KERNEL_MAX_NODES
     assert "mip_max_nodes" not in solver.optionsDict
+
+
+def test_caps_lower_portions_and_drop_pairs_that_cannot_fit_without_losing_a_solution():
+    pairs = _pairs(FOODS).assign(g_seafood=[0, 0, 3.0, 3.0, 0, 0])  # oz per serving
+    capped = DayInputs(**{**_inputs(pairs).__dict__, "bounds": [
+        Bound("energy_kcal", 400, 1200, lo_kind="energy_min", hi_kind="energy_max"),
+        Bound("vitamin_d_iu", lo=600), Bound("calcium_mg", lo=300, hi=500)],
+        "group_rows": {"seafood": ("g_seafood", None, 3.2, None)}})
+    fitted = within_caps(capped)
+    kept = fitted.pairs.set_index("food_id")
+    # a fish portion moves in 1.5 oz steps from 3 oz: 3.2 oz holds 2 steps at most (both fish stay);
+    # a step of milk holds 150 mg calcium: 3 steps fit under the 500 mg cap, yogurt's 4 do (400 mg)
+    assert kept.loc[["salmon", "trout"], "max_steps"].tolist() == [2, 2]
+    assert kept.loc[["milk", "yogurt"], "max_steps"].tolist() == [3, 4]
+    tighter = DayInputs(**{**capped.__dict__, "group_rows": {"seafood": ("g_seafood", None, 2.9, None)}})
+    assert "salmon" not in set(within_caps(tighter).pairs["food_id"])  # its least portion is 3 oz
+    solver = make_solver("highs", time_limit_s=10)
+    whole, reduced = _solve(capped, solver), _solve(fitted, solver)
+    assert whole.status == reduced.status == "optimal"
+    assert abs(whole.objective - reduced.objective) < 1e-6

@@ -385,8 +385,12 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
     gave up; a kernel further than ``KERNEL_ACCEPT_GAP`` from that bound is widened too, and the
     best solution found is kept. An infeasible LP proves the day infeasible without any MILP.
     """
+    whole_index = inputs.pairs.index
+    inputs = within_caps(inputs)
     if len(inputs.pairs) < MIN_PAIRS_FOR_KERNEL:
-        return _solve(inputs, solver)
+        result = _solve(inputs, solver)
+        result.servings = result.servings.reindex(whole_index, fill_value=0.0)
+        return result
     started = time.perf_counter()
     model = build_day_model(inputs)
     prob, n, y = model.problem, model.n, model.y
@@ -444,9 +448,40 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         if best.gap is not None and best.gap <= KERNEL_ACCEPT_GAP:
             break
     best = best or result
-    best.servings = best.servings.reindex(pairs.index, fill_value=0.0)
+    best.servings = best.servings.reindex(whole_index, fill_value=0.0)
     best.build_seconds += lp_seconds
     return best
+
+
+def within_caps(inputs: DayInputs) -> DayInputs:
+    """Return ``inputs`` with each pair's largest portion lowered to what every cap of the day
+    (nutrient maximums on the total, food-group caps, weekly tag budgets) allows on its own, and
+    without the pairs whose least portion already crosses one (locked pairs stay: a day that must
+    hold them is explained, not hidden). No solution of the day is lost; the LP relaxation stops
+    spreading fractions of portions that no menu can hold (late in a week a seafood budget nearly
+    used up let the LP take a sliver of every fish, and each kernel failed in turn)."""
+    pairs, step = inputs.pairs, inputs.portion_step
+    caps = [(b.key, b.hi * (1 - NUTRIENT_MARGIN) - inputs.fixed_supplement_totals.get(b.key, 0.0))
+            for b in inputs.bounds if b.hi is not None and b.scope == "total"]
+    caps += [(column, max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0))
+             for column, _lo, hi, _soft in inputs.group_rows.values() if hi is not None]
+    caps += [(f"tag_{tag}", hi) for tag, (_lo, hi) in inputs.tag_servings.items() if hi is not None]
+    most = pairs["max_steps"].to_numpy(int)
+    for column, cap in caps:
+        if column not in pairs.columns:
+            continue
+        per_step = pairs[column].to_numpy(float) * step
+        holds = per_step > 0
+        fits = np.floor(np.divide(max(cap, 0.0), per_step, out=np.zeros_like(per_step), where=holds) + 1e-9)
+        most = np.where(holds, np.minimum(most, fits), most).astype(int)
+    if (most == pairs["max_steps"].to_numpy(int)).all():
+        return inputs
+    locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
+    keep = (most >= pairs["min_steps"].to_numpy(int)) | (locked > 0)
+    pairs = pairs.assign(max_steps=np.maximum(most, locked))[keep]
+    if "typical_steps" in pairs.columns:
+        pairs["typical_steps"] = np.minimum(pairs["typical_steps"].to_numpy(int), pairs["max_steps"].to_numpy(int))
+    return DayInputs(**{**inputs.__dict__, "pairs": pairs})
 
 
 def _solve_kernel(inputs: DayInputs, solver) -> DayResult:
