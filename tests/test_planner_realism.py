@@ -163,6 +163,18 @@ def test_lemon_and_lime_are_garnishes_not_fruit(adult_plans, child, foods):
                 assert fruit[day.day] >= fruit_floor * 0.99, (day.day, fruit[day.day], fruit_floor)
 
 
+def test_fruit_canned_in_juice_is_fruit_not_juice(foods):
+    """A juice is a drink of fruit juice; fruit canned in its own juice is fruit (FPED: whole fruit)."""
+    from nutriplan.planning.templates import food_kinds
+
+    kinds = food_kinds(foods)
+    names = foods["name"].str.lower()
+    canned = names.str.contains("canned in juice")
+    assert canned.sum() >= 3
+    assert (kinds[canned & (foods["role"] == "fruit")] == "fruit").all()
+    assert (kinds[names.str.startswith(("orange juice", "apple juice"))] == "juice").all()
+
+
 def test_plant_milk_only_with_breakfast_for_people_who_eat_dairy(adult_plans, foods):
     rules = [r for r in _rows("planning/kind_slots.csv") if r["kind"] == "plant_milk"]
     assert rules
