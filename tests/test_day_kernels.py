@@ -73,7 +73,7 @@ def test_under_a_cap_the_suppliers_are_those_whose_least_portion_holds_least():
 
 
 def test_a_kernel_is_solved_within_a_node_limit_that_is_not_left_on_the_solver():
-    from nutriplan.planning.day_model import KERNEL_MAX_NODES, _solve_kernel
+    from nutriplan.planning.day_model import KERNEL_HIGHS_OPTIONS, KERNEL_MAX_NODES, _solve_kernel
 
     solver = make_solver("highs", time_limit_s=10)
     seen = {}
@@ -81,6 +81,7 @@ def test_a_kernel_is_solved_within_a_node_limit_that_is_not_left_on_the_solver()
 
     def spy(lp):
         seen["nodes"] = lp.solverModel.getOptionValue("mip_max_nodes")
+        seen["rins"] = lp.solverModel.getOptionValue("mip_heuristic_run_rins")
         return original(lp)
 
     solver.callSolver = spy
@@ -88,7 +89,8 @@ def test_a_kernel_is_solved_within_a_node_limit_that_is_not_left_on_the_solver()
     assert result.status in ("optimal", "limit_feasible")
     nodes = seen["nodes"]
     assert (nodes[1] if isinstance(nodes, tuple) else nodes) == KERNEL_MAX_NODES
-    assert "mip_max_nodes" not in solver.optionsDict
+    assert (seen["rins"][1] if isinstance(seen["rins"], tuple) else seen["rins"]) is False
+    assert not set(KERNEL_HIGHS_OPTIONS) & set(solver.optionsDict)
 
 
 def test_caps_lower_portions_and_drop_pairs_that_cannot_fit_without_losing_a_solution():

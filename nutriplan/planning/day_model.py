@@ -356,7 +356,7 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
 # LP's own picks (None: every pair). The next size is tried while the kernel has no solution or its
 # solution is further than KERNEL_ACCEPT_GAP from the LP bound of the whole day; the whole day
 # (None) only while no kernel has a solution.
-KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("repair", 1), ("kind", 3), None)
+KERNEL_SCHEDULE = (("lp_templates", 1), ("repair", 1), ("role", 1), ("kind", 1), ("repair", 1), ("kind", 3), None)
 # ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
 # template binaries and pairs: the quick first try); then every template. ("repair", k): the last
 # infeasible kernel plus, per slot and food kind, the k pairs that can supply most of each minimum
@@ -370,6 +370,14 @@ KERNEL_SCHEDULE = (("lp_templates", 1), ("role", 1), ("kind", 1), ("repair", 1),
 #: (a child's last day: 18.8 at 0.6 s, 18.0 after 1,157 nodes and 13 s). Most kernels close
 #: within 10 nodes. The whole day is solved without this limit.
 KERNEL_MAX_NODES = 50
+#: HiGHS options of a kernel's MILP: the node limit, and no RINS or RENS sub-MIPs (neighbourhood
+#: searches that spent 40% of the kernels' time on a child's and a woman's weeks, for the same
+#: solutions on 6 of 9 slow kernels and 0.1-10% worse objectives on the other 3).
+KERNEL_HIGHS_OPTIONS = {"mip_max_nodes": KERNEL_MAX_NODES, "mip_heuristic_run_rins": False,
+                        "mip_heuristic_run_rens": False}
+#: A repair adds at most this many pairs per row it names (iron or manganese is in nearly every
+#: food: one per slot and kind made a 60-pair kernel 190 pairs, 1.8 s).
+REPAIR_PER_COLUMN = 12
 KERNEL_ACCEPT_GAP = 0.7  # templates weaken the whole day's LP bound (a kernel is 35-50% from it): 0.15 re-solved nearly every day
 MIN_PAIRS_FOR_KERNEL = 120  # smaller days are solved whole
 
@@ -411,7 +419,7 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
              for column in ("role", "kind") if column in pairs.columns}
     lp_templates = _lp_templates(inputs, prob)
     best = None
-    failed = None  # the last kernel without a solution: (its pairs mask, its inputs)
+    failed = None  # the last kernel without a solution: (its pairs mask, its inputs, their templates' inputs)
     for per_group in KERNEL_SCHEDULE:
         if per_group is None and best is not None:
             break  # the whole day only when no kernel has a solution
@@ -427,7 +435,11 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
             if failed is None or "kind" not in pairs.columns:
                 continue
             short, over = _short_rows(failed[1], solver)
-            keep = failed[0] | _suppliers(pairs, short, per_group[1]) | _suppliers(pairs, over, per_group[1], least=True)
+            kernel_inputs = failed[2]  # the failed kernel's templates, and only the kinds they hold
+            others = ~failed[0] & pairs["kind"].isin(set(kernel_inputs.templates["kinds"].explode())).to_numpy()
+            keep = failed[0].copy()
+            keep[others] = (_suppliers(pairs[others], short, per_group[1], limit=REPAIR_PER_COLUMN)
+                            | _suppliers(pairs[others], over, per_group[1], least=True, limit=REPAIR_PER_COLUMN))
             if keep.sum() == failed[0].sum():
                 continue  # nothing to add: the next kernel is wider anyway
         elif per_group is not None and per_group[0] not in ranks:
@@ -436,8 +448,8 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
             keep = used | (ranks[per_group[0]] <= per_group[1]) if per_group else np.ones(len(pairs), bool)
         kernel = DayInputs(**{**kernel_inputs.__dict__, "pairs": pairs[keep]})
         result = _solve(kernel, solver) if per_group is None else _solve_kernel(kernel, solver)
-        if result.status == "infeasible" and kernel_inputs is inputs:
-            failed = (keep, kernel)
+        if result.status == "infeasible":
+            failed = (keep, kernel, kernel_inputs)
         if result.status not in STATUSES_WITH_SOLUTION:
             continue
         result.servings = result.servings.reindex(pairs.index, fill_value=0.0)
@@ -485,20 +497,20 @@ def within_caps(inputs: DayInputs) -> DayInputs:
 
 
 def _solve_kernel(inputs: DayInputs, solver) -> DayResult:
-    """Solve a kernel within ``KERNEL_MAX_NODES`` branch-and-bound nodes (HiGHS; CBC solves it
-    whole); a kernel stopped there with a solution has status ``limit_feasible``."""
+    """Solve a kernel with ``KERNEL_HIGHS_OPTIONS`` (HiGHS; CBC solves it whole); a kernel
+    stopped at the node limit with a solution has status ``limit_feasible``. The solver's own
+    options are restored afterwards."""
     options = getattr(solver, "optionsDict", None)
     if not isinstance(solver, _HiGHS) or options is None:
         return _solve(inputs, solver)
-    saved = options.get("mip_max_nodes")
-    options["mip_max_nodes"] = KERNEL_MAX_NODES
+    saved = {key: options[key] for key in KERNEL_HIGHS_OPTIONS if key in options}
+    options.update(KERNEL_HIGHS_OPTIONS)
     try:
         return _solve(inputs, solver)
     finally:
-        if saved is None:
-            options.pop("mip_max_nodes", None)
-        else:
-            options["mip_max_nodes"] = saved
+        for key in KERNEL_HIGHS_OPTIONS:
+            options.pop(key, None)
+        options.update(saved)
 
 
 def _short_rows(inputs: DayInputs, solver) -> tuple[list[str], list[str]]:
@@ -527,17 +539,21 @@ def _short_rows(inputs: DayInputs, solver) -> tuple[list[str], list[str]]:
     return known(">="), known("<=")
 
 
-def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int, least: bool = False) -> np.ndarray:
+def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int, least: bool = False,
+               limit: int | None = None) -> np.ndarray:
     """Return a mask of the ``per_kind`` pairs per slot and food kind that can supply most (largest
     portion times the amount per step) of any of ``columns``; with ``least``, those whose smallest
-    portion holds least of it (but some: what fits under a cap nearly used up)."""
+    portion holds least of it (but some: what fits under a cap nearly used up). With ``limit``,
+    at most that many per column: the best of those."""
     keep = np.zeros(len(pairs), bool)
     portion = pairs["min_steps" if least else "max_steps"].to_numpy(float)
     for column in columns:
         supply = pd.Series(pairs[column].to_numpy(float) * portion, index=pairs.index)
         held = supply.where(supply > 0)  # a pair that holds none of it is no supplier
-        rank = held.groupby([pairs["slot"], pairs["kind"]]).rank(method="first", ascending=least).to_numpy()
-        keep |= rank <= per_kind
+        chosen = held.groupby([pairs["slot"], pairs["kind"]]).rank(method="first", ascending=least).to_numpy() <= per_kind
+        if limit is not None and chosen.sum() > limit:
+            chosen &= held.where(chosen).rank(method="first", ascending=least).to_numpy() <= limit
+        keep |= chosen
     return keep
 
 
