@@ -275,9 +275,13 @@ def test_a_supplement_is_the_smallest_that_closes_the_gap():
     target = plan.targets.nutrients["vitamin_d_iu"].min
     doses = [(day, dose) for day in plan.days for dose in day.supplements if dose.vitamin_d_iu > 0]
     assert doses, "a vegan of 71 cannot reach 800 IU from food on all 7 days: a supplement is expected"
+    regimen = next((note.text for note in plan.notes if note.id == "plan_supplement_regimen"), "")
     for day, dose in doses:
         food_only = day.totals["vitamin_d_iu"] - dose.vitamin_d_iu
-        assert food_only < target, f"day {day.day}: food alone met the target, no supplement needed"
+        if food_only >= target:  # food alone met it: the product is there as the daily regimen
+            assert f"{dose.name} (added on day(s)" in regimen and str(day.day) in regimen, (day.day, regimen)
+            continue
         for smaller in (p for p in vitamin_d_products if p < dose.vitamin_d_iu):
             assert food_only + smaller < target, f"day {day.day}: {smaller} IU would have been enough"
         assert day.totals["vitamin_d_iu"] <= plan.targets.nutrients["vitamin_d_iu"].max
+    assert len({day.day for day, _dose in doses}) == len(plan.days)  # taken every day: it fits under the UL

@@ -359,9 +359,10 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
 KERNEL_SCHEDULE = (("lp_templates", 1), ("repair", 1), ("role", 1), ("kind", 1), ("repair", 1), ("kind", 3), None)
 # ("lp_templates", k): the role kernel with only the templates the LP relaxation uses (fewer
 # template binaries and pairs: the quick first try); then every template. ("repair", k): the last
-# infeasible kernel plus, per slot and food kind, the k pairs that can supply most of each minimum
-# that kernel fell short of, and the k whose least portion holds least of each cap it went over
-# (its elastic solve says which): late in a week the foods richest in a nutrient are used up, and
+# infeasible kernel plus, per slot and food kind of its templates, the k pairs not in it that can
+# supply most of each minimum that kernel fell short of, and the k whose least portion holds least
+# of each cap it went over (its elastic solve says which; at most ``REPAIR_PER_COLUMN`` a row),
+# tried first right after the LP-template kernel: late in a week the foods richest in a nutrient are used up, and
 # the LP's reduced costs rank the next richest low (a child's vitamin D on day 5 closed only on the
 # whole day, in 20 s); a seafood budget nearly used up needs the fish whose portion fits it.
 #: A kernel's MILP stops after this many branch-and-bound nodes (HiGHS ``mip_max_nodes``; a count,

@@ -1,0 +1,54 @@
+"""Supplements as a daily regimen: a product the week uses is added to every other day where no
+product of that day already gives one of its nutrients and every upper limit still holds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import nutriplan as n
+from nutriplan.planning.day_model import Bound
+from nutriplan.planning.regimen import daily_regimen, regimen_note
+
+SUPPLEMENTS = pd.DataFrame([
+    {"supplement_id": "d1000", "name": "Vitamin D3 1000 IU", "cost": 3.0, "max_units": 1,
+     "vitamin_d_iu": 1000.0, "magnesium_mg": 0.0},
+    {"supplement_id": "d2000", "name": "Vitamin D3 2000 IU", "cost": 3.0, "max_units": 1,
+     "vitamin_d_iu": 2000.0, "magnesium_mg": 0.0},
+    {"supplement_id": "mg250", "name": "Magnesium 250 mg", "cost": 3.0, "max_units": 1,
+     "vitamin_d_iu": 0.0, "magnesium_mg": 250.0},
+])
+BOUNDS = [Bound("vitamin_d_iu", lo=1500, hi=4000), Bound("magnesium_mg", hi=350, scope="supplements")]
+
+
+def test_the_most_used_product_is_added_on_every_day_it_fits():
+    rows = [{"day": 3, "supplement_id": "d1000", "units": 1}, {"day": 4, "supplement_id": "d1000", "units": 1},
+            {"day": 5, "supplement_id": "d2000", "units": 1}]
+    food = {1: {"vitamin_d_iu": 1600.0}, 2: {"vitamin_d_iu": 3100.0}, 3: {"vitamin_d_iu": 900.0},
+            4: {"vitamin_d_iu": 800.0}, 5: {"vitamin_d_iu": 100.0}}
+    added = daily_regimen(rows, SUPPLEMENTS, food, BOUNDS, {}, days=5)
+    # day 2: 3,100 + 1,000 crosses 4,000 x (1 - 0.001); day 5 keeps its 2,000 IU (one vitamin D product a day)
+    assert added == {"d1000": [1]}
+    assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d1000"), (3, "d1000"), (4, "d1000"), (5, "d2000")]
+
+
+def test_a_supplements_only_limit_counts_the_persons_own_supplements():
+    rows = [{"day": 1, "supplement_id": "mg250", "units": 1}]
+    food = {1: {"magnesium_mg": 400.0}, 2: {"magnesium_mg": 500.0}}  # food magnesium has no UL
+    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {}, days=2) == {"mg250": [2]}
+    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {"magnesium_mg": 150.0}, days=2) == {}
+
+
+def test_the_note_names_the_product_and_the_days():
+    note = regimen_note({"d1000": [1, 2]}, {"d1000": "Vitamin D3 1000 IU"})
+    assert note.id == "plan_supplement_regimen" and "Vitamin D3 1000 IU (added on day(s) 1, 2)" in note.text
+    assert regimen_note({}, {}) is None
+
+
+def test_a_deficient_client_takes_one_vitamin_d_dose_every_day():
+    profile = n.make_profile(age_years=55, sex="female", weight_kg=70, height_cm=163, serum_25ohd_ng_ml=12)
+    plan = n.plan_week(profile, n.PlanOptions(allow_supplements=True))
+    doses = [[s.supplement_id for s in day.supplements if s.vitamin_d_iu > 0] for day in plan.days]
+    assert all(len(d) == 1 for d in doses), doses
+    assert len({d[0] for d in doses}) == 1, doses  # the same product every day
+    most = plan.targets.nutrients["vitamin_d_iu"].max
+    assert all(day.totals["vitamin_d_iu"] <= most for day in plan.days)
