@@ -362,8 +362,8 @@ KERNEL_SCHEDULE = (("lp_templates", 1), ("repair", 1), ("role", 1), ("kind", 1),
 # infeasible kernel plus, per slot and food kind of its templates, the k pairs not in it that can
 # supply most of each minimum that kernel fell short of, and the k whose least portion holds least
 # of each cap it went over (its elastic solve says which; at most ``REPAIR_PER_COLUMN`` a row),
-# tried first right after the LP-template kernel: late in a week the foods richest in a nutrient are used up, and
-# the LP's reduced costs rank the next richest low (a child's vitamin D on day 5 closed only on the
+# tried first right after the LP-template kernel: late in a week the foods richest in a nutrient
+# are used up, and the LP's reduced costs rank the next richest low (a child's vitamin D on day 5 closed only on the
 # whole day, in 20 s); a seafood budget nearly used up needs the fish whose portion fits it.
 #: A kernel's MILP stops after this many branch-and-bound nodes (HiGHS ``mip_max_nodes``; a count,
 #: so plans stay the same on any machine) and keeps its best solution: a kernel is a heuristic,
@@ -437,7 +437,9 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
                 continue
             short, over = _short_rows(failed[1], solver)
             kernel_inputs = failed[2]  # the failed kernel's templates, and only the kinds they hold
-            others = ~failed[0] & pairs["kind"].isin(set(kernel_inputs.templates["kinds"].explode())).to_numpy()
+            others = ~failed[0]
+            if kernel_inputs.templates is not None:
+                others &= pairs["kind"].isin(set(kernel_inputs.templates["kinds"].explode())).to_numpy()
             keep = failed[0].copy()
             keep[others] = (_suppliers(pairs[others], short, per_group[1], limit=REPAIR_PER_COLUMN)
                             | _suppliers(pairs[others], over, per_group[1], least=True, limit=REPAIR_PER_COLUMN))
