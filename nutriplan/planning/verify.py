@@ -62,6 +62,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     pairing = pairing_rules()
     kind_limits = daily_kind_limits(options.diet)
     meals = meals_a_day(options.diet, options.exclude_allergens or [])  # kinds served at more than one meal a day
+    slot_kinds = {slot: template_kinds(templates, slot) for slot in set(templates["slot"])}
     for day in plan.days:
         d = day.day
         grams: dict[str, float] = {}
@@ -82,7 +83,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
                 foods_today[item.food_id] += 1
                 problems += _item_problems(item, food, meal.slot, d, options, steps[item.food_id],
-                                           kinds[item.food_id] in template_kinds(templates, meal.slot))
+                                           kinds[item.food_id] in slot_kinds.get(meal.slot, set()))
                 for tag in as_list(food.get("tags")):
                     tag_servings[tag] += item.servings
                 if meal.slot == "dinner" and food["role"] == "protein":
