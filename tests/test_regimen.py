@@ -4,6 +4,7 @@ product of that day already gives one of its nutrients and every upper limit sti
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import nutriplan as n
 from nutriplan.planning.day_model import Bound
@@ -44,11 +45,26 @@ def test_the_note_names_the_product_and_the_days():
     assert regimen_note({}, {}) is None
 
 
-def test_a_deficient_client_takes_one_vitamin_d_dose_every_day():
+@pytest.fixture(scope="module")
+def deficient_week():
+    """A week for a client with 25(OH)D of 12 ng/mL (repletion: 1,500 IU a day), supplements allowed."""
     profile = n.make_profile(age_years=55, sex="female", weight_kg=70, height_cm=163, serum_25ohd_ng_ml=12)
-    plan = n.plan_week(profile, n.PlanOptions(allow_supplements=True))
+    return n.plan_week(profile, n.PlanOptions(allow_supplements=True))
+
+
+def test_a_deficient_client_takes_one_vitamin_d_dose_every_day(deficient_week):
+    plan = deficient_week
     doses = [[s.supplement_id for s in day.supplements if s.vitamin_d_iu > 0] for day in plan.days]
     assert all(len(d) == 1 for d in doses), doses
     assert len({d[0] for d in doses}) == 1, doses  # the same product every day
     most = plan.targets.nutrients["vitamin_d_iu"].max
     assert all(day.totals["vitamin_d_iu"] <= most for day in plan.days)
+
+
+def test_a_replan_keeps_the_daily_regimen(deficient_week):
+    plan = deficient_week
+    products = {s.supplement_id for day in plan.days for s in day.supplements if s.vitamin_d_iu > 0}
+    assert len(products) == 1
+    new = n.replan(plan, locks=["1"], regenerate=["2"])
+    for day in new.days:
+        assert {s.supplement_id for s in day.supplements if s.vitamin_d_iu > 0} == products, day.day

@@ -447,7 +447,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             state.groups[key] = state.groups.get(key, 0.0) + value
 
     notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets, prove_uls)  # choline, manganese
-    if supp_rows and prove_uls and day_rules is None:  # a dietitian's locked days keep their supplements
+    if supp_rows and prove_uls:  # totals proven from known values only: a supplement then provably fits
         added = daily_regimen(supp_rows, supp, food_totals, bounds, fixed, options.days)
         notes += [n for n in [regimen_note(added, dict(zip(supp["supplement_id"], supp["name"])))] if n]
     if options.minimum_mode == "weekly_average":
