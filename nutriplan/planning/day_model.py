@@ -363,8 +363,9 @@ KERNEL_SCHEDULE = (("lp_templates", 1), ("repair", 1), ("role", 1), ("kind", 1),
 # supply most of each minimum that kernel fell short of, and the k whose least portion holds least
 # of each cap it went over (its elastic solve says which; at most ``REPAIR_PER_COLUMN`` a row),
 # tried first right after the LP-template kernel: late in a week the foods richest in a nutrient
-# are used up, and the LP's reduced costs rank the next richest low (a child's vitamin D on day 5 closed only on the
-# whole day, in 20 s); a seafood budget nearly used up needs the fish whose portion fits it.
+# are used up, and the LP's reduced costs rank the next richest low (a child's vitamin D on day 5
+# closed only on the whole day, in 20 s); a seafood budget nearly used up needs the fish whose
+# portion fits it.
 #: A kernel's MILP stops after this many branch-and-bound nodes (HiGHS ``mip_max_nodes``; a count,
 #: so plans stay the same on any machine) and keeps its best solution: a kernel is a heuristic,
 #: and HiGHS finds its first solution at the root, then may spend 10+ s proving the last percent

@@ -15,8 +15,8 @@ some diets, and foods left off a young child's menu. All read from data:
   per diet (a vegan's fortified soy milk with cereal and a glass at dinner); every other food at
   one meal a day;
 - ``planning/same_food.csv``: kinds whose variants are one food for variety (the days-a-food
-  limit), keyed by the name's first word (fish, poultry) or its text before the first comma
-  (vegetables: the three portabella mushroom variants are one food).
+  limit), keyed by the name's first word (fish, poultry: sardines in oil and in tomato sauce are
+  one food) or, for a kind whose row says ``before_comma``, its text before the first comma.
 """
 
 from __future__ import annotations
