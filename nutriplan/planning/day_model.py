@@ -16,6 +16,9 @@ weekly category budgets passed in as the day's share. The objective prefers reco
 not-recently-used foods, portions near the typical one for this person, the pattern's amounts,
 energy near the target (a shortfall costs twice a surplus), and food over supplements.
 
+The model is built as arrays (``nutriplan.planning.linear_model.LinearModel``) and handed to HiGHS in
+bulk; ``DayModel.problem`` is the same model as a PuLP problem, for diagnosis and other solvers.
+
 The nutrient rows are *relaxable*: ``DayModel.scales`` names each with the size of its bound, so
 ``nutriplan.planning.diagnose.elastic_shortfalls`` can find the smallest relaxation that makes an
 infeasible day feasible (``nutriplan.planning.explain``).
@@ -25,14 +28,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import pulp
 
-from nutriplan.planning.rules import RoleRule, SlotRule
 from nutriplan.models.diet import STATUSES_WITH_SOLUTION
-from nutriplan.planning.solvers import _HiGHS, run_solver
+from nutriplan.planning.linear_model import EQ, GE, LE, LinearModel
+from nutriplan.planning.rules import RoleRule, SlotRule
+from nutriplan.planning.solvers import LinearSolution, _HiGHS, solve_linear
 
 
 @dataclass(frozen=True)
@@ -117,33 +122,44 @@ GROUP_OVER_WEIGHT = {"protein_oz_eq": 1.0}
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
 
-def _expr(variables: list, coefs: np.ndarray) -> pulp.LpAffineExpression:
-    """A linear expression from parallel arrays, skipping zero coefficients."""
-    return pulp.LpAffineExpression(
-        [(var, float(c)) for var, c in zip(variables, coefs) if c != 0.0]
-    )
+def _expr(variables: list[int], coefs: np.ndarray) -> dict[int, float]:
+    """A linear expression (variable handle -> coefficient) from parallel arrays, skipping zero
+    coefficients."""
+    return {var: float(c) for var, c in zip(variables, coefs) if c != 0.0}
+
+
+def _plus(expr: dict[int, float], other: dict[int, float], sign: float = 1.0) -> dict[int, float]:
+    """Return ``expr + sign * other`` (a new expression; terms of ``other`` not in ``expr`` come last)."""
+    out = dict(expr)
+    for var, coef in other.items():
+        value = coef * sign
+        out[var] = out[var] + value if var in out else value
+    return out
+
+
+def _times(scale: float, expr: dict[int, float]) -> dict[int, float]:
+    """Return ``scale * expr``."""
+    return {var: scale * coef for var, coef in expr.items()}
 
 
 @dataclass
 class DayModel:
-    """One day's PuLP problem, its portion (``n``), on-menu (``y``) and supplement (``u``)
-    variables, and ``scales``: each relaxable nutrient row's name and the size of its bound."""
+    """One day's model (``linear``), its portion (``n``), on-menu (``y``) and supplement (``u``)
+    variable handles, its template binaries (``templates``: (slot, template) -> handle), and
+    ``scales``: each relaxable nutrient row's name and the size of its bound. ``problem`` is the
+    same model as a PuLP problem (built when first asked for)."""
 
-    problem: pulp.LpProblem
-    n: list
-    y: list
-    u: list
+    linear: LinearModel
+    n: list[int]
+    y: list[int]
+    u: list[int]
     scales: dict[str, float]
+    templates: dict[tuple[str, str], int] = field(default_factory=dict)
 
-
-class DayProblem(pulp.LpProblem):
-    """A PuLP problem whose variables are all created with ``add_variable`` (so registered when
-    made): ``variables()`` returns them without re-scanning every constraint, which PuLP 3.3 does
-    on each call (several per solve; it was a quarter of a week's model-building time)."""
-
-    def variables(self) -> list:
-        """Return the problem's variables (every one registered by ``add_variable``)."""
-        return self._variables
+    @cached_property
+    def problem(self) -> pulp.LpProblem:
+        """The model as a PuLP problem (same names, columns and rows)."""
+        return self.linear.to_pulp()[0]
 
 
 def build_day_model(inputs: DayInputs) -> DayModel:
@@ -151,43 +167,35 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     d = inputs.day
     pairs = inputs.pairs
     step = inputs.portion_step
-    prob = DayProblem(f"mealplan_day{d}", pulp.LpMinimize)
+    m = LinearModel(f"mealplan_day{d}")
     labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
     max_steps = pairs["max_steps"].to_numpy(int)
     min_steps = pairs["min_steps"].to_numpy(int)
-    n = [prob.add_variable(f"n_{lab}", 0, int(u), cat=pulp.LpInteger) for lab, u in zip(labels, max_steps)]
-    y = [prob.add_variable(f"y_{lab}", 0, 1, cat=pulp.LpBinary) for lab in labels]
+    n = [m.var(f"n_{lab}", 0, int(u), integer=True) for lab, u in zip(labels, max_steps)]
+    y = [m.var(f"y_{lab}", 0, 1, integer=True) for lab in labels]
     for i, lab in enumerate(labels):  # a food is on the menu at a real portion, or absent
-        prob.addConstraint(pulp.LpConstraint(
-            pulp.LpAffineExpression([(n[i], 1.0), (y[i], -float(min_steps[i]))]),
-            pulp.LpConstraintGE, f"portion_min_{lab}", 0.0))
-        prob.addConstraint(pulp.LpConstraint(
-            pulp.LpAffineExpression([(n[i], 1.0), (y[i], -float(max_steps[i]))]),
-            pulp.LpConstraintLE, f"portion_max_{lab}", 0.0))
+        m.row(f"portion_min_{lab}", {n[i]: 1.0, y[i]: -float(min_steps[i])}, GE, 0.0)
+        m.row(f"portion_max_{lab}", {n[i]: 1.0, y[i]: -float(max_steps[i])}, LE, 0.0)
 
     supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
-    u = [
-        prob.add_variable(f"supplement_{sid}", 0, int(mx), cat=pulp.LpInteger)
-        for sid, mx in zip(supp.get("supplement_id", []), supp.get("max_units", []))
-    ]
+    u = [m.var(f"supplement_{sid}", 0, int(mx), integer=True)
+         for sid, mx in zip(supp.get("supplement_id", []), supp.get("max_units", []))]
 
-    def food_total(key: str) -> pulp.LpAffineExpression:
+    def food_total(key: str) -> dict[int, float]:
         return _expr(n, pairs[key].to_numpy(float) * step)
 
-    def supplement_total(key: str) -> pulp.LpAffineExpression:
+    def supplement_total(key: str) -> dict[int, float]:
         if not u or key not in supp.columns:
-            return pulp.LpAffineExpression()
+            return {}
         return _expr(u, supp[key].to_numpy(float))
 
     scales: dict[str, float] = {}
-    objective_terms: list = []
+    objective_terms: dict[int, float] = {}
 
-    def add_row(name: str, expr, sense: str, rhs: float, scale: float) -> None:
+    def add_row(name: str, expr: dict[int, float], sense: int, rhs: float, scale: float) -> None:
         """Add the relaxable row ``expr sense rhs``; ``scale`` is the size of its bound."""
         scales[name] = max(abs(scale), 1e-9)
-        prob.addConstraint(
-            pulp.LpConstraint(expr, pulp.LpConstraintGE if sense == ">=" else pulp.LpConstraintLE, name, rhs)
-        )
+        m.row(name, expr, sense, rhs)
 
     energy = food_total("energy_kcal")
     for bound in inputs.bounds:
@@ -196,24 +204,24 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         if bound.scope == "supplements":
             total = supplement_total(key)
         else:
-            total = food_total(key) + supplement_total(key) if key != "energy_kcal" else energy
+            total = _plus(food_total(key), supplement_total(key)) if key != "energy_kcal" else energy
         if bound.lo is not None:
-            add_row(f"{bound.lo_kind}_{key}_day{d}", total, ">=", bound.lo * (1 + NUTRIENT_MARGIN) - fixed, bound.lo)
+            add_row(f"{bound.lo_kind}_{key}_day{d}", total, GE, bound.lo * (1 + NUTRIENT_MARGIN) - fixed, bound.lo)
         if bound.hi is not None:
-            add_row(f"{bound.hi_kind}_{key}_day{d}", total, "<=", bound.hi * (1 - NUTRIENT_MARGIN) - fixed, bound.hi)
+            add_row(f"{bound.hi_kind}_{key}_day{d}", total, LE, bound.hi * (1 - NUTRIENT_MARGIN) - fixed, bound.hi)
         if bound.soft_target is not None:
-            short = prob.add_variable(f"short_{key}_day{d}", 0)
-            prob += total + short >= bound.soft_target - fixed, f"soft_{key}_day{d}"
-            objective_terms.append(short * (SOFT_SHORTFALL_WEIGHT / bound.soft_target))
+            short = m.var(f"short_{key}_day{d}")
+            m.row(f"soft_{key}_day{d}", {**total, short: 1.0}, GE, bound.soft_target - fixed)
+            objective_terms[short] = SOFT_SHORTFALL_WEIGHT / bound.soft_target
 
     for share in inputs.shares:  # held with the slot shares' margin: grams rounded to 0.1 g hold them too
-        grams = food_total(share.key) * share.kcal_per_g
+        grams = _times(share.kcal_per_g, food_total(share.key))
         if share.min_share is not None:
-            add_row(f"amdr_min_{share.key}_day{d}", grams - (share.min_share + SHARE_MARGIN) * energy, ">=", 0.0,
-                    share.min_share * inputs.energy_target_kcal)
+            add_row(f"amdr_min_{share.key}_day{d}", _plus(grams, _times(share.min_share + SHARE_MARGIN, energy), -1),
+                    GE, 0.0, share.min_share * inputs.energy_target_kcal)
         if share.max_share is not None:
-            add_row(f"amdr_max_{share.key}_day{d}", grams - (share.max_share - SHARE_MARGIN) * energy, "<=", 0.0,
-                    share.max_share * inputs.energy_target_kcal)
+            add_row(f"amdr_max_{share.key}_day{d}", _plus(grams, _times(share.max_share - SHARE_MARGIN, energy), -1),
+                    LE, 0.0, share.max_share * inputs.energy_target_kcal)
 
     kcal = pairs["energy_kcal"].to_numpy(float) * step
     for rule in inputs.slot_rules:
@@ -221,21 +229,21 @@ def build_day_model(inputs: DayInputs) -> DayModel:
         slot_energy = _expr(n, np.where(in_slot, kcal, 0.0))
         # shares held with a small margin, so the meal's energy from grams rounded to 0.1 g holds too
         add_row(f"slot_energy_min_{rule.slot}_day{d}",
-                slot_energy - (rule.energy_min_share + SHARE_MARGIN) * energy,
-                ">=", 0.0, rule.energy_min_share * inputs.energy_target_kcal)
+                _plus(slot_energy, _times(rule.energy_min_share + SHARE_MARGIN, energy), -1),
+                GE, 0.0, rule.energy_min_share * inputs.energy_target_kcal)
         add_row(f"slot_energy_max_{rule.slot}_day{d}",
-                slot_energy - (rule.energy_max_share - SHARE_MARGIN) * energy,
-                "<=", 0.0, rule.energy_max_share * inputs.energy_target_kcal)
+                _plus(slot_energy, _times(rule.energy_max_share - SHARE_MARGIN, energy), -1),
+                LE, 0.0, rule.energy_max_share * inputs.energy_target_kcal)
         items = _expr(y, in_slot.astype(float))
-        prob += items >= rule.min_items, f"slot_items_min_{rule.slot}_day{d}"
-        prob += items <= rule.max_items, f"slot_items_max_{rule.slot}_day{d}"
+        m.row(f"slot_items_min_{rule.slot}_day{d}", items, GE, rule.min_items)
+        m.row(f"slot_items_max_{rule.slot}_day{d}", items, LE, rule.max_items)
 
     for rule in inputs.role_rules:
         mask = ((pairs["slot"] == rule.slot) & pairs["role"].isin(rule.roles)).to_numpy(float)
         name = f"role_{'_'.join(rule.roles)}_{rule.slot}_day{d}"
         if rule.min_items > 0:
-            prob += _expr(y, mask) >= rule.min_items, f"{name}_min"
-        prob += _expr(y, mask) <= rule.max_items, f"{name}_max"
+            m.row(f"{name}_min", _expr(y, mask), GE, rule.min_items)
+        m.row(f"{name}_max", _expr(y, mask), LE, rule.max_items)
 
     # one slot a day per food (staples too: they are exempt from the days-per-week limit only), or
     # the pairs' ``meals_a_day`` (milk with cereal and a glass at dinner)
@@ -243,68 +251,64 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     meals = pairs["meals_a_day"].to_numpy(int) if "meals_a_day" in pairs.columns else np.ones(len(pairs), int)
     for food_id, rows in positions.groupby(pairs["food_id"].to_numpy()).agg(list).items():
         if len(rows) > meals[rows[0]]:
-            prob += pulp.lpSum(y[i] for i in rows) <= int(meals[rows[0]]), f"one_slot_{food_id}_day{d}"
+            m.row(f"one_slot_{food_id}_day{d}", {y[i]: 1.0 for i in rows}, LE, int(meals[rows[0]]))
 
-    if inputs.templates is not None:
-        _template_rows(prob, inputs, y, d)
+    templates = _template_rows(m, inputs, y, d) if inputs.templates is not None else {}
     for name, (column, lo, hi, soft) in inputs.group_rows.items():
         amount = _expr(n, pairs[column].to_numpy(float) * step)
         if lo is not None:
-            add_row(f"group_min_{name}_day{d}", amount, ">=", lo + GROUP_MARGIN * max(abs(lo), 1.0), max(abs(lo), 1e-3))
+            add_row(f"group_min_{name}_day{d}", amount, GE, lo + GROUP_MARGIN * max(abs(lo), 1.0), max(abs(lo), 1e-3))
         if hi is not None:
-            add_row(f"group_max_{name}_day{d}", amount, "<=", max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0), max(hi, 1e-3))
+            add_row(f"group_max_{name}_day{d}", amount, LE, max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0), max(hi, 1e-3))
         if soft is not None and soft > 0:
-            short = prob.add_variable(f"group_short_{name}_day{d}", 0)
-            prob += amount + short >= soft, f"group_soft_{name}_day{d}"
-            objective_terms.append(short * (GROUP_SHORTFALL_WEIGHT / soft))
+            short = m.var(f"group_short_{name}_day{d}")
+            m.row(f"group_soft_{name}_day{d}", {**amount, short: 1.0}, GE, soft)
+            objective_terms[short] = GROUP_SHORTFALL_WEIGHT / soft
         if soft is not None and soft > 0 and name in GROUP_OVER_WEIGHT:
-            above = prob.add_variable(f"group_over_{name}_day{d}", 0)
-            prob += above - amount >= -soft, f"group_over_{name}_day{d}"
-            objective_terms.append(above * (GROUP_OVER_WEIGHT[name] / soft))
+            above = m.var(f"group_over_{name}_day{d}")
+            m.row(f"group_over_{name}_day{d}", _plus({above: 1.0}, amount, -1), GE, -soft)
+            objective_terms[above] = GROUP_OVER_WEIGHT[name] / soft
 
     locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
     for i in np.flatnonzero(locked > 0):  # fixed items (a dietitian's locked choices)
-        prob += n[i] >= int(locked[i]), f"locked_{labels[i]}"
+        m.row(f"locked_{labels[i]}", {n[i]: 1.0}, GE, int(locked[i]))
 
     for tag, (lo, hi) in inputs.tag_servings.items():
         servings = _expr(n, pairs[f"tag_{tag}"].to_numpy(float) * step)
         if lo is not None and lo > 0:
-            add_row(f"week_min_{tag}_day{d}", servings, ">=", lo, lo)
+            add_row(f"week_min_{tag}_day{d}", servings, GE, lo, lo)
         if hi is not None:
-            prob += servings <= hi, f"week_max_{tag}_day{d}"
+            m.row(f"week_max_{tag}_day{d}", servings, LE, hi)
 
-    over = prob.add_variable(f"energy_over_day{d}", 0)
-    under = prob.add_variable(f"energy_under_day{d}", 0)
-    prob += over >= energy - inputs.energy_target_kcal, f"energy_dev_up_day{d}"
-    prob += under >= inputs.energy_target_kcal - energy, f"energy_dev_down_day{d}"
+    over = m.var(f"energy_over_day{d}")
+    under = m.var(f"energy_under_day{d}")
+    m.row(f"energy_dev_up_day{d}", _plus({over: 1.0}, energy, -1), GE, -inputs.energy_target_kcal)
+    m.row(f"energy_dev_down_day{d}", _plus({under: 1.0}, energy), GE, inputs.energy_target_kcal)
     objective = _expr(y, pairs["cost"].to_numpy(float))
-    objective += _expr(n, np.full(len(n), PORTION_STEP_COST))
+    objective.update(_expr(n, np.full(len(n), PORTION_STEP_COST)))
     if "typical_steps" in pairs.columns:  # portions near one typical serving for this person
         typical = pairs["typical_steps"].to_numpy(int)
         for i in np.flatnonzero(max_steps > typical):
-            excess = prob.add_variable(f"excess_{labels[i]}", 0)
-            prob += excess >= n[i] - float(typical[i]) * y[i], f"excess_{labels[i]}"
-            objective += PORTION_EXCESS_COST * excess
-    objective += over * (ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal)
-    objective += under * (ENERGY_SHORTFALL_WEIGHT / inputs.energy_target_kcal)
+            excess = m.var(f"excess_{labels[i]}")
+            m.row(f"excess_{labels[i]}", {excess: 1.0, n[i]: -1.0, y[i]: float(typical[i])}, GE, 0.0)
+            objective[excess] = PORTION_EXCESS_COST
+    objective[over] = ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal
+    objective[under] = ENERGY_SHORTFALL_WEIGHT / inputs.energy_target_kcal
     if u:
-        objective += _expr(u, supp["cost"].to_numpy(float))
-    prob.setObjective(objective + pulp.lpSum(objective_terms))
-    return DayModel(prob, n, y, u, scales)
+        objective.update(_expr(u, supp["cost"].to_numpy(float)))
+    objective.update(objective_terms)
+    m.objective = objective
+    return DayModel(m, n, y, u, scales, templates)
 
 
-def _le(prob: pulp.LpProblem, terms: list, rhs: float, name: str) -> None:
-    """Add ``sum(coef * var for var, coef in terms) <= rhs`` in one call (no expression arithmetic)."""
-    prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, name, rhs))
-
-
-def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> None:
+def _template_rows(m: LinearModel, inputs: DayInputs, y: list[int], d: int) -> dict[tuple[str, str], int]:
     """Each slot follows exactly one template (binary ``t_<slot>_<template>``): every item's kind
     belongs to the chosen template, each of its components holds min-max items; pairing rules
-    within each meal; kind limits over the day."""
+    within each meal; kind limits over the day. Returns (slot, template) -> the binary's handle."""
     pairs = inputs.pairs
     slot_of = pairs["slot"].to_numpy()
     kind_of = pairs["kind"].to_numpy()
+    chosen: dict[tuple[str, str], int] = {}
     for slot in dict.fromkeys(slot_of):
         in_slot = np.flatnonzero(slot_of == slot)
         part = inputs.templates[inputs.templates["slot"] == slot]
@@ -312,9 +316,9 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
             continue
         comps = list(part.itertuples())
         names = list(dict.fromkeys(c.template for c in comps))
-        z = {name: prob.add_variable(f"t_{slot}_{name}_day{d}", 0, 1, cat=pulp.LpBinary) for name in names}
-        prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in z.values()]),
-                                             pulp.LpConstraintEQ, f"one_template_{slot}_day{d}", 1.0))
+        z = {name: m.var(f"t_{slot}_{name}_day{d}", 0, 1, integer=True) for name in names}
+        chosen.update({(slot, name): var for name, var in z.items()})
+        m.row(f"one_template_{slot}_day{d}", {v: 1.0 for v in z.values()}, EQ, 1.0)
         kinds_of = {name: set() for name in names}
         for c in comps:
             kinds_of[c.template].update(c.kinds)
@@ -324,32 +328,33 @@ def _template_rows(prob: pulp.LpProblem, inputs: DayInputs, y: list, d: int) -> 
         for kind, members in by_kind.items():
             allowed = [(z[name], -1.0) for name in names if kind in kinds_of[name]]
             for i in members:
-                _le(prob, [(y[i], 1.0), *allowed], 0.0, f"in_template_{i}_{slot}_day{d}")
+                m.row(f"in_template_{i}_{slot}_day{d}", dict([(y[i], 1.0), *allowed]), LE, 0.0)
         for row in comps:
             members = [y[i] for k in row.kinds for i in by_kind.get(k, [])]
             name = f"{slot}_{row.template}_{row.component}_day{d}"
             if row.min_items > 0:
-                _le(prob, [(v, -1.0) for v in members] + [(z[row.template], float(row.min_items))], 0.0,
-                    f"comp_min_{name}")
+                m.row(f"comp_min_{name}", dict([(v, -1.0) for v in members] + [(z[row.template], float(row.min_items))]),
+                      LE, 0.0)
             # at most max_items under this template, and at most what each other template allows
             # for these kinds (tight: exactly one template is chosen)
             caps = {other: min(len(members), sum(c.max_items for c in comps
                                                  if c.template == other and set(c.kinds) & set(row.kinds)))
                     for other in names}
             if members and any(cap < len(members) for cap in caps.values()):
-                _le(prob, [(v, 1.0) for v in members] + [(z[o], -float(cap)) for o, cap in caps.items() if cap],
-                    0.0, f"comp_max_{name}")
+                m.row(f"comp_max_{name}", dict([(v, 1.0) for v in members]
+                                               + [(z[o], -float(cap)) for o, cap in caps.items() if cap]), LE, 0.0)
         for rule in inputs.pairing:
             needers = by_kind.get(rule.kind, [])
             if not needers:
                 continue
             needs = [(y[j], -1.0) for k in rule.needs for j in by_kind.get(k, [])]
             for i in needers:
-                _le(prob, [(y[i], 1.0), *needs], 0.0, f"pair_{rule.rule}_{i}_day{d}")
+                m.row(f"pair_{rule.rule}_{i}_day{d}", dict([(y[i], 1.0), *needs]), LE, 0.0)
     for kind, most in inputs.kind_limits.items():
         members = [(y[i], 1.0) for i in np.flatnonzero(kind_of == kind)]
         if len(members) > most:
-            _le(prob, members, float(most), f"kind_max_{kind}_day{d}")
+            m.row(f"kind_max_{kind}_day{d}", dict(members), LE, float(most))
+    return chosen
 
 
 # Kernel sizes tried in turn: the best pairs by LP reduced cost kept per (slot, role) besides the
@@ -403,23 +408,24 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         return result
     started = time.perf_counter()
     model = build_day_model(inputs)
-    prob, n, y = model.problem, model.n, model.y
+    linear, n, y = model.linear, model.n, model.y
     saved, solver.mip = solver.mip, False
     try:
-        relaxed = run_solver(prob, solver)
+        lp = solve_linear(linear, solver)
     finally:
         solver.mip = saved
+    relaxed = lp.report
     lp_seconds = time.perf_counter() - started
     if relaxed.status in ("infeasible",):
-        return _empty(inputs, "infeasible", lp_seconds, prob.numVariables(), prob.numConstraints())
+        return _empty(inputs, "infeasible", lp_seconds, len(linear.columns), len(linear.row_names))
     pairs = inputs.pairs
-    used = np.array([(a.value() or 0.0) > 1e-6 or (b.value() or 0.0) > 1e-6 for a, b in zip(n, y)])
+    used = (lp.values_of(linear, n) > 1e-6) | (lp.values_of(linear, y) > 1e-6)
     if "locked_steps" in pairs.columns:
         used |= pairs["locked_steps"].to_numpy(int) > 0
-    score = pd.Series([(b.dj or 0.0) + (a.dj or 0.0) for a, b in zip(n, y)], index=pairs.index)
+    score = pd.Series(lp.reduced_costs_of(linear, y) + lp.reduced_costs_of(linear, n), index=pairs.index)
     ranks = {column: score.groupby(pairs["slot"] + "/" + pairs[column]).rank(method="first").to_numpy()
              for column in ("role", "kind") if column in pairs.columns}
-    lp_templates = _lp_templates(inputs, prob)
+    lp_templates = _lp_templates(inputs, model, lp)
     best = None
     failed = None  # the last kernel without a solution: (its pairs mask, its inputs, their templates' inputs)
     for per_group in KERNEL_SCHEDULE:
@@ -561,14 +567,14 @@ def _suppliers(pairs: pd.DataFrame, columns: list[str], per_kind: int, least: bo
     return keep
 
 
-def _lp_templates(inputs: DayInputs, prob: pulp.LpProblem) -> pd.DataFrame | None:
-    """Return the templates whose binary is positive in the solved LP relaxation (None: no
-    templates, or the LP uses every one of them)."""
+def _lp_templates(inputs: DayInputs, model: DayModel, lp: LinearSolution) -> pd.DataFrame | None:
+    """Return the templates whose binary is positive in the solved LP relaxation ``lp`` of
+    ``model`` (None: no templates, or the LP uses every one of them)."""
     if inputs.templates is None or "kind" not in inputs.pairs.columns:
         return None
-    values = {v.name: v.value() or 0.0 for v in prob.variables() if v.name.startswith("t_")}
-    d = inputs.day
-    keep = [(values.get(f"t_{row.slot}_{row.template}_day{d}", 0.0) > 1e-6) for row in inputs.templates.itertuples()]
+    keep = [(row.slot, row.template) in model.templates
+            and lp.value(model.linear, model.templates[(row.slot, row.template)]) > 1e-6
+            for row in inputs.templates.itertuples()]
     chosen = inputs.templates[keep]
     if chosen.empty or len(chosen) == len(inputs.templates):
         return None
@@ -588,19 +594,16 @@ def _empty(inputs: DayInputs, status: str, seconds: float, variables: int, const
 def _solve(inputs: DayInputs, solver) -> DayResult:
     started = time.perf_counter()
     model = build_day_model(inputs)
-    prob, n, u = model.problem, model.n, model.u
+    linear = model.linear
     build_seconds = time.perf_counter() - started
-    report = run_solver(prob, solver)
+    solved = solve_linear(linear, solver)
+    report = solved.report
     feasible = report.status in STATUSES_WITH_SOLUTION
     step = inputs.portion_step
-    servings = pd.Series(
-        [round((var.value() or 0.0)) * step if feasible else 0.0 for var in n],
-        index=inputs.pairs.index, dtype=float,
-    )
-    units = pd.Series(
-        [round(var.value() or 0.0) if feasible else 0 for var in u],
-        index=inputs.supplements.index if inputs.supplements is not None else None, dtype=float,
-    )
+    servings = pd.Series(np.round(solved.values_of(linear, model.n)) * step if feasible else 0.0,
+                         index=inputs.pairs.index, dtype=float)
+    units = pd.Series(np.round(solved.values_of(linear, model.u)) if feasible else 0.0,
+                      index=inputs.supplements.index if inputs.supplements is not None else None, dtype=float)
     return DayResult(
         status=report.status,
         servings=servings,
@@ -609,6 +612,6 @@ def _solve(inputs: DayInputs, solver) -> DayResult:
         gap=report.gap,
         build_seconds=build_seconds,
         solve_seconds=report.seconds,
-        variables=prob.numVariables(),
-        constraints=prob.numConstraints(),
+        variables=len(linear.columns),
+        constraints=len(linear.row_names),
     )

@@ -1,5 +1,7 @@
 """Solving a PuLP model: ``make_solver`` builds a HiGHS or CBC solver with deterministic settings,
-``run_solver`` solves and returns a ``SolveReport`` (the status is data, never an exception).
+``run_solver`` solves and returns a ``SolveReport`` (the status is data, never an exception);
+``solve_linear`` solves a planner model held as arrays (``LinearModel``) with the same solver
+object, loading it into HiGHS directly (any other solver gets it as a PuLP problem).
 
 Facts about PuLP 3.3 this module relies on (read from pulp/apis/highs_api.py and coin_api.py):
 
@@ -35,12 +37,16 @@ import tempfile
 import threading
 import time
 import warnings
+from dataclasses import dataclass
+from types import SimpleNamespace
 
+import numpy as np
 import pulp
 from pulp import constants as C
 
 from nutriplan.errors import InputError, SolverError
 from nutriplan.models.diet import SolveReport
+from nutriplan.planning.linear_model import LinearModel
 
 __all__ = ["SOLVER_NAMES", "SolveReport", "make_solver", "run_solver", "solver_name"]
 
@@ -123,6 +129,26 @@ def _run_highs(model) -> None:
             reset(True)  # leave no scheduler of our size behind: the host's next solve sizes its own
 
 
+def load_highs(highs, *, cost, lower, upper, integer, row_lower, row_upper, starts, index, value) -> None:
+    """Load a model into an empty ``highspy.Highs`` in three bulk calls: columns (``cost``,
+    ``lower``, ``upper``; infinite bounds as NumPy infinities), the ``integer`` column numbers, and
+    rows (``row_lower``, ``row_upper``, and the row-wise sparse matrix ``starts``, ``index``,
+    ``value``). Returns None."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    clip = lambda a: np.clip(np.asarray(a, float), -inf, inf)  # noqa: E731
+    if len(cost):
+        highs.addCols(len(cost), np.asarray(cost, float), clip(lower), clip(upper), 0,
+                      np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    if len(integer):
+        highs.changeColsIntegrality(len(integer), np.asarray(integer, np.int32),
+                                    np.full(len(integer), highspy.HighsVarType.kInteger))
+    if len(row_lower):
+        highs.addRows(len(row_lower), clip(row_lower), clip(row_upper), len(index),
+                      np.asarray(starts, np.int32), np.asarray(index, np.int32), np.asarray(value, float))
+
+
 class _HiGHS(pulp.HiGHS):
     """``pulp.HiGHS`` that loads the model in bulk, times loading vs solving, and never raises
     KeyError on a HiGHS status PuLP 3.3 does not know."""
@@ -131,55 +157,31 @@ class _HiGHS(pulp.HiGHS):
 
     def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
         started = time.perf_counter()
-        import highspy
-        import numpy as np
-
-        inf = highspy.kHighsInf
         sense = -1.0 if lp.sense == C.LpMaximize else 1.0
         variables = lp.variables()
-        n = len(variables)
-        costs = np.empty(n)
-        lower = np.empty(n)
-        upper = np.empty(n)
-        integer_cols = []
         objective = lp.objective
         for i, var in enumerate(variables):
             var.index = i
-            costs[i] = sense * objective.get(var, 0.0)
-            lower[i] = -inf if var.lowBound is None else var.lowBound
-            upper[i] = inf if var.upBound is None else var.upBound
-            if var.cat == C.LpInteger and self.mip:
-                integer_cols.append(i)
-        model = lp.solverModel
-        if n:
-            model.addCols(n, costs, lower, upper, 0, np.zeros(0, np.int32),
-                          np.zeros(0, np.int32), np.zeros(0))
-        if integer_cols:
-            model.changeColsIntegrality(
-                len(integer_cols),
-                np.asarray(integer_cols, dtype=np.int32),
-                np.full(len(integer_cols), highspy.HighsVarType.kInteger),
-            )
         constraints = list(lp._constraints.values())
-        m = len(constraints)
-        row_lower = np.empty(m)
-        row_upper = np.empty(m)
-        starts = np.empty(m, dtype=np.int32)
-        indices: list[int] = []
-        values: list[float] = []
+        starts, indices, values = [], [], []
         for r, constraint in enumerate(constraints):
             constraint.index = r
-            starts[r] = len(indices)
+            starts.append(len(indices))
             for var, coefficient in constraint.items():
                 if coefficient != 0:
                     indices.append(var.index)
                     values.append(coefficient)
-            lb, ub = constraint.getLb(), constraint.getUb()
-            row_lower[r] = -inf if lb is None else lb
-            row_upper[r] = inf if ub is None else ub
-        if m:
-            model.addRows(m, row_lower, row_upper, len(indices), starts,
-                          np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=float))
+        bound = lambda value, default: default if value is None else value  # noqa: E731
+        load_highs(
+            lp.solverModel,
+            cost=np.array([sense * objective.get(var, 0.0) for var in variables], float),
+            lower=np.array([bound(var.lowBound, -np.inf) for var in variables], float),
+            upper=np.array([bound(var.upBound, np.inf) for var in variables], float),
+            integer=[i for i, var in enumerate(variables) if var.cat == C.LpInteger] if self.mip else [],
+            row_lower=np.array([bound(c.getLb(), -np.inf) for c in constraints], float),
+            row_upper=np.array([bound(c.getUb(), np.inf) for c in constraints], float),
+            starts=starts, index=indices, value=values,
+        )
         self.last_build_seconds = time.perf_counter() - started
 
     def createAndConfigureSolver(self, lp):  # noqa: N802
@@ -297,7 +299,10 @@ def run_solver(problem: pulp.LpProblem, solver: pulp.LpSolver) -> SolveReport:
     except pulp.PulpSolverError as error:
         raise SolverError(f"the {solver_name(solver)} solver failed: {error}") from error
     if isinstance(solver, _HiGHS):
-        status, gap = _highs_status(problem, solver)  # may re-run once (see docstring)
+        mip = bool(problem.isMIP()) and solver.mip
+        status, gap, rerun = _highs_status(problem.solverModel, mip, solver)  # may re-run once (see docstring)
+        if rerun:
+            problem.assignStatus(*solver.findSolutionValues(problem))
         build_s = getattr(solver, "last_build_seconds", None)
         solve_s = getattr(solver, "last_solve_seconds", None)
     elif isinstance(solver, _CBC):
@@ -325,13 +330,16 @@ def run_solver(problem: pulp.LpProblem, solver: pulp.LpSolver) -> SolveReport:
     )
 
 
-def _highs_status(problem: pulp.LpProblem, solver: _HiGHS) -> tuple[str, float | None]:
-    """Read the HiGHS model status (more precise than PuLP's) and the MIP gap."""
+def _highs_status(model, mip: bool, solver: _HiGHS) -> tuple[str, float | None, bool]:
+    """Read the HiGHS model status of a solved ``highspy.Highs`` (more precise than PuLP's) and
+    the MIP gap (``mip``: the model was solved as a MIP). Returns (status, gap, re-run): an
+    ambiguous "unbounded or infeasible" is solved again without presolve, and re-run is True
+    when that second run left a solution to read."""
     import highspy
 
     S = highspy.HighsModelStatus
-    model = problem.solverModel
     model_status = model.getModelStatus()
+    rerun = False
     if model_status == S.kUnboundedOrInfeasible:
         # Presolve could not tell; without presolve the simplex/MIP solver can.
         model.setOptionValue("presolve", "off")
@@ -339,30 +347,101 @@ def _highs_status(problem: pulp.LpProblem, solver: _HiGHS) -> tuple[str, float |
         _run_highs(model)
         solver.last_solve_seconds = (solver.last_solve_seconds or 0.0) + time.perf_counter() - started
         model_status = model.getModelStatus()
-        if model_status in (S.kOptimal, S.kTimeLimit):
-            status, sol_status = solver.findSolutionValues(problem)
-            problem.assignStatus(status, sol_status)
+        rerun = model_status in (S.kOptimal, S.kTimeLimit)
     info = model.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    mip = problem.isMIP() and solver.mip
     gap = None
     if mip and has_solution and math.isfinite(info.mip_gap):
         gap = float(info.mip_gap)
     if model_status == S.kOptimal:
-        return "optimal", gap if mip else 0.0
+        return "optimal", gap if mip else 0.0, rerun
     if model_status == S.kInfeasible:
-        return "infeasible", None
+        return "infeasible", None, rerun
     if model_status == S.kUnbounded:
-        return "unbounded", None
+        return "unbounded", None, rerun
     if model_status == S.kUnboundedOrInfeasible:
-        return "infeasible", None  # still ambiguous: treat as no solution (rare: MIP, no presolve)
+        return "infeasible", None, rerun  # still ambiguous: treat as no solution (rare: MIP, no presolve)
     if model_status == S.kTimeLimit:
-        return ("time_limit_feasible", gap) if has_solution else ("time_limit_no_solution", None)
+        return ("time_limit_feasible", gap, rerun) if has_solution else ("time_limit_no_solution", None, rerun)
     if has_solution and model_status != S.kModelEmpty:
-        return "limit_feasible", gap
+        return "limit_feasible", gap, rerun
     if model_status == S.kModelEmpty:
-        return "optimal", 0.0  # no variables and no rows: trivially solved
-    return "not_solved", None
+        return "optimal", 0.0, rerun  # no variables and no rows: trivially solved
+    return "not_solved", None, rerun
+
+
+@dataclass
+class LinearSolution:
+    """A solved ``LinearModel``: the ``report``, and per column (``LinearModel.columns`` order)
+    the ``values`` and the LP ``reduced_costs`` (None where the solver gave none)."""
+
+    report: SolveReport
+    values: np.ndarray | None
+    reduced_costs: np.ndarray | None
+
+    def values_of(self, model: LinearModel, handles: list[int]) -> np.ndarray:
+        """Return the values of variables (0.0 where one is not a column or there is no solution)."""
+        return self._pick(model, handles, self.values)
+
+    def reduced_costs_of(self, model: LinearModel, handles: list[int]) -> np.ndarray:
+        """Return the reduced costs of variables (0.0 where unknown)."""
+        return self._pick(model, handles, self.reduced_costs)
+
+    @staticmethod
+    def _pick(model: LinearModel, handles: list[int], per_column: np.ndarray | None) -> np.ndarray:
+        columns = np.array([model.column_of(h) for h in handles], int)
+        if per_column is None or not len(columns):
+            return np.zeros(len(columns))
+        return np.where(columns >= 0, np.nan_to_num(per_column[np.maximum(columns, 0)]), 0.0)
+
+    def value(self, model: LinearModel, handle: int) -> float:
+        """Return a variable's value (0.0 when it is not a column or there is no solution)."""
+        j = model.column_of(handle)
+        return 0.0 if j < 0 or self.values is None else float(np.nan_to_num(self.values[j]))
+
+    def reduced_cost(self, model: LinearModel, handle: int) -> float:
+        """Return a variable's reduced cost (0.0 when unknown)."""
+        j = model.column_of(handle)
+        return 0.0 if j < 0 or self.reduced_costs is None else float(np.nan_to_num(self.reduced_costs[j]))
+
+
+def solve_linear(model: LinearModel, solver: pulp.LpSolver) -> LinearSolution:
+    """Solve ``model`` with ``solver`` (from ``make_solver``) and return a ``LinearSolution``.
+    HiGHS gets the model's arrays in two bulk calls with the solver's own options (``solver.mip``
+    False: the LP relaxation); any other solver gets the model as a PuLP problem (``run_solver``).
+    Never raises for an infeasible, unbounded or time-limited model."""
+    if not isinstance(solver, _HiGHS):
+        problem, variables = model.to_pulp()
+        report = run_solver(problem, solver)
+        columns = [variables[h] for h in model.columns]
+        values = np.array([v.varValue if v.varValue is not None else np.nan for v in columns], float)
+        reduced = np.array([v.dj if v.dj is not None else np.nan for v in columns], float)
+        return LinearSolution(report, values, reduced)
+    started = time.perf_counter()
+    holder = SimpleNamespace()  # what PuLP's HiGHS configures: ``solverModel``
+    try:
+        solver.createAndConfigureSolver(holder)
+        highs = holder.solverModel
+        arrays = model.arrays()
+        mip = solver.mip and model.is_mip
+        load_highs(highs, **{**arrays, "integer": arrays["integer"] if mip else []})
+        solver.last_build_seconds = time.perf_counter() - started
+        solver.callSolver(holder)
+        status, gap, _ = _highs_status(highs, mip, solver)
+    except (RuntimeError, ValueError) as error:
+        raise SolverError(f"the {solver_name(solver)} solver failed: {error}") from error
+    solution = highs.getSolution()
+    width = len(model.columns)
+    values = np.asarray(solution.col_value, float) if len(solution.col_value) == width else None
+    reduced = np.asarray(solution.col_dual, float) if solution.dual_valid and len(solution.col_dual) == width else None
+    solved = status in ("optimal", "time_limit_feasible", "limit_feasible") and values is not None
+    objective = model.objective_value(values) if solved else None
+    report = SolveReport(
+        name=solver_name(solver), status=status, seconds=round(time.perf_counter() - started, 6),
+        build_seconds=round(solver.last_build_seconds, 6), solve_seconds=round(solver.last_solve_seconds, 6),
+        gap=gap, objective=objective, time_limit_s=solver.timeLimit,
+    )
+    return LinearSolution(report, values, reduced)
 
 
 _CBC_GAP = re.compile(r"^Gap:\s+([-+0-9.eE]+)", re.M)

@@ -216,27 +216,21 @@ class _Matrix:
         self.row_upper.append(upper)
 
 
-def _add_day(matrix: _Matrix, model, weight: float = 1.0) -> dict:
-    """Copy one PuLP day model into ``matrix`` with its objective times ``weight``; return its
-    variables' column numbers."""
-    import pulp
-
-    prob = model.problem
-    cols = {}
-    objective = prob.objective
-    for var in prob.variables():
-        j = matrix.column(weight * float(objective.get(var, 0.0)),
-                          -np.inf if var.lowBound is None else float(var.lowBound),
-                          np.inf if var.upBound is None else float(var.upBound))
-        if var.cat == pulp.LpInteger:
-            matrix.integer.append(j)
-        cols[var] = j
-    matrix.constant += weight * float(objective.constant or 0.0)
-    for constraint in prob._constraints.values():  # (the dict view PuLP 3.3 warns about)
-        lb, ub = constraint.getLb(), constraint.getUb()
-        matrix.row([(cols[v], float(c)) for v, c in constraint.items() if c != 0],
-                   -np.inf if lb is None else lb, np.inf if ub is None else ub)
-    return cols
+def _add_day(matrix: _Matrix, model, weight: float = 1.0) -> dict[int, int]:
+    """Copy one day model (``DayModel``) into ``matrix`` with its objective times ``weight``;
+    return its variable handles' column numbers."""
+    arrays = model.linear.arrays()
+    first, offset = len(matrix.cost), len(matrix.index)
+    matrix.cost.extend((weight * arrays["cost"]).tolist())
+    matrix.lower.extend(arrays["lower"].tolist())
+    matrix.upper.extend(arrays["upper"].tolist())
+    matrix.integer.extend((first + arrays["integer"]).tolist())
+    matrix.row_lower.extend(arrays["row_lower"].tolist())
+    matrix.row_upper.extend(arrays["row_upper"].tolist())
+    matrix.starts.extend((offset + arrays["starts"]).tolist())
+    matrix.index.extend((first + arrays["index"]).tolist())
+    matrix.value.extend(arrays["value"].tolist())
+    return {handle: first + j for j, handle in enumerate(model.linear.columns)}
 
 
 def day_blocks(inp: WeekBoundInputs, average: bool) -> list[tuple[int, float]]:
@@ -386,7 +380,7 @@ def _highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY
     """Return a solved ``highspy.Highs`` of ``matrix`` (LP relaxation unless ``mip``)."""
     import highspy
 
-    from nutriplan.planning.solvers import HIGHS_THREADS, _quiet_first_highs, _run_highs
+    from nutriplan.planning.solvers import HIGHS_THREADS, _quiet_first_highs, _run_highs, load_highs
 
     _quiet_first_highs()
     h = highspy.Highs()
@@ -398,17 +392,9 @@ def _highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY
         h.setOptionValue("mip_rel_gap", gap_rel)
     else:  # interior point, then crossover: 4.4 s on a curated week where dual simplex took 27 s
         h.setOptionValue("solver", "ipm")
-    n = len(matrix.cost)
-    inf = highspy.kHighsInf
-    clip = lambda a: np.clip(np.asarray(a, float), -inf, inf)  # noqa: E731
-    h.addCols(n, np.asarray(matrix.cost, float), clip(matrix.lower), clip(matrix.upper), 0,
-              np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
-    if mip and matrix.integer:
-        h.changeColsIntegrality(len(matrix.integer), np.asarray(matrix.integer, np.int32),
-                                np.full(len(matrix.integer), highspy.HighsVarType.kInteger))
-    h.addRows(len(matrix.row_lower), clip(matrix.row_lower), clip(matrix.row_upper), len(matrix.index),
-              np.asarray(matrix.starts, np.int32), np.asarray(matrix.index, np.int32),
-              np.asarray(matrix.value, float))
+    load_highs(h, cost=matrix.cost, lower=matrix.lower, upper=matrix.upper,
+               integer=matrix.integer if mip else [], row_lower=matrix.row_lower, row_upper=matrix.row_upper,
+               starts=matrix.starts, index=matrix.index, value=matrix.value)
     _run_highs(h)
     return h
 
