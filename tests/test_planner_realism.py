@@ -240,6 +240,26 @@ def test_no_herbal_tea_or_coffee_for_a_young_child(child, foods):
     assert any("Chamomile" in foods.at[f, "name"] for ids in life_stage_foods(foods, child.profile).values() for f in ids)
 
 
+def test_a_drink_of_unknown_role_is_left_off_a_young_childs_menu_by_its_name():
+    """The full SR24 table has no roles: its coffee is still not a young child's drink, while a
+    food whose known role is another (coffee cake) stays."""
+    import pandas as pd
+
+    from nutriplan.planning.menu_rules import life_stage_foods
+
+    foods = pd.DataFrame({"name": ["Coffee, brewed from grounds", "Coffee cake, cheese", "Milk, whole"],
+                          "role": [pd.NA, "dessert", pd.NA]}, index=["14209", "18093", "01077"])
+    left_off = life_stage_foods(foods, n.make_profile(age_years=6, sex="female"))
+    assert sorted(f for ids in left_off.values() for f in ids) == ["14209"]
+    assert life_stage_foods(foods, n.make_profile(age_years=30, sex="female")) == {}
+
+
+def test_a_young_child_can_be_planned_on_the_full_table():
+    plan = n.plan_week(n.make_profile(age_years=6, sex="female"), n.PlanOptions(days=1, fatty_fish_servings_per_week=0),
+                       foods="full")
+    assert plan.days and not any("coffee" in item.name.lower() for d in plan.days for m in d.meals for item in m.items)
+
+
 def test_child_dairy_meets_the_pattern_for_the_age(child):
     """A child of 6 (Dietary Guidelines: 2.5 cup-eq dairy at 1,200-1,600 kcal) gets the pattern's
     dairy, and at most 1.25x it."""

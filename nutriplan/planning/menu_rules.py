@@ -186,16 +186,18 @@ def _life_stage_table() -> tuple[tuple[re.Pattern, str, float, str], ...]:
 
 def life_stage_foods(foods: pd.DataFrame, profile) -> dict[str, list[str]]:
     """Return reason -> ids of ``foods`` left off the menu at the person's age
-    (``life_stage_foods.csv``: a food whose name matches and whose role is the row's, when the
-    person is younger than ``below_age_years``); each food under its first matching row."""
+    (``life_stage_foods.csv``: a food whose name matches and whose role is the row's or unknown,
+    as in the full SR24 table, when the person is younger than ``below_age_years``); each food
+    under its first matching row."""
     out: dict[str, list[str]] = {}
     taken: set[str] = set()
-    roles = foods["role"] if "role" in foods.columns else pd.Series("", index=foods.index)
+    roles = foods["role"] if "role" in foods.columns else pd.Series(None, index=foods.index, dtype=object)
+    unknown = roles.isna().to_numpy()
     for pattern, role, below, reason in _life_stage_table():
         if profile.age_years >= below:
             continue
-        hit = [f for f, name, r in zip(foods.index, foods["name"].astype(str), roles)
-               if f not in taken and (not role or r == role) and pattern.search(name)]
+        hit = [f for f, name, r, nobody_knows in zip(foods.index, foods["name"].astype(str), roles, unknown)
+               if f not in taken and (not role or nobody_knows or r == role) and pattern.search(name)]
         if hit:
             out.setdefault(reason, []).extend(hit)
             taken.update(hit)
