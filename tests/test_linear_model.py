@@ -33,8 +33,8 @@ def day_inputs():
 
 def _row_activity(model: LinearModel, values: np.ndarray) -> np.ndarray:
     """Each row's left-hand side at ``values`` (one per column), recomputed from the row terms."""
-    return np.array([sum(coef * values[model.column_of(h)] for h, coef in terms.items())
-                     for terms in model.row_terms])
+    return np.array([sum(coef * values[model.column_of(h)] for h, coef in model.row_terms(r))
+                     for r in range(len(model.row_names))])
 
 
 def _holds_every_row(model: LinearModel, values: np.ndarray, tol: float = 1e-6) -> bool:

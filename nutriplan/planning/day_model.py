@@ -122,10 +122,12 @@ GROUP_OVER_WEIGHT = {"protein_oz_eq": 1.0}
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
 
 
-def _expr(variables: list[int], coefs: np.ndarray) -> dict[int, float]:
+def _expr(variables: np.ndarray, coefs: np.ndarray) -> dict[int, float]:
     """A linear expression (variable handle -> coefficient) from parallel arrays, skipping zero
     coefficients."""
-    return {var: float(c) for var, c in zip(variables, coefs) if c != 0.0}
+    coefs = np.asarray(coefs, float)
+    kept = np.flatnonzero(coefs)
+    return dict(zip(np.asarray(variables)[kept].tolist(), coefs[kept].tolist()))
 
 
 def _plus(expr: dict[int, float], other: dict[int, float], sign: float = 1.0) -> dict[int, float]:
@@ -171,11 +173,13 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     labels = (pairs["food_id"] + "_" + pairs["slot"]).tolist()
     max_steps = pairs["max_steps"].to_numpy(int)
     min_steps = pairs["min_steps"].to_numpy(int)
-    n = [m.var(f"n_{lab}", 0, int(u), integer=True) for lab, u in zip(labels, max_steps)]
-    y = [m.var(f"y_{lab}", 0, 1, integer=True) for lab in labels]
-    for i, lab in enumerate(labels):  # a food is on the menu at a real portion, or absent
-        m.row(f"portion_min_{lab}", {n[i]: 1.0, y[i]: -float(min_steps[i])}, GE, 0.0)
-        m.row(f"portion_max_{lab}", {n[i]: 1.0, y[i]: -float(max_steps[i])}, LE, 0.0)
+    n = m.vars([f"n_{lab}" for lab in labels], 0, [int(u) for u in max_steps], integer=True)
+    y = m.vars([f"y_{lab}" for lab in labels], 0, 1, integer=True)
+    # a food is on the menu at a real portion, or absent: per pair a minimum row, then a maximum row
+    pair_vars = np.repeat(np.column_stack([n, y]), 2, axis=0).reshape(-1, 2) if labels else np.zeros((0, 2), int)
+    m.rows([f"portion_{side}_{lab}" for lab in labels for side in ("min", "max")], pair_vars,
+           np.column_stack([np.ones(2 * len(labels)), -np.column_stack([min_steps, max_steps]).ravel()]),
+           np.tile([GE, LE], len(labels)), 0.0)
 
     supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
     u = [m.var(f"supplement_{sid}", 0, int(mx), integer=True)
@@ -288,10 +292,12 @@ def build_day_model(inputs: DayInputs) -> DayModel:
     objective.update(_expr(n, np.full(len(n), PORTION_STEP_COST)))
     if "typical_steps" in pairs.columns:  # portions near one typical serving for this person
         typical = pairs["typical_steps"].to_numpy(int)
-        for i in np.flatnonzero(max_steps > typical):
-            excess = m.var(f"excess_{labels[i]}")
-            m.row(f"excess_{labels[i]}", {excess: 1.0, n[i]: -1.0, y[i]: float(typical[i])}, GE, 0.0)
-            objective[excess] = PORTION_EXCESS_COST
+        above = np.flatnonzero(max_steps > typical)
+        names = [f"excess_{labels[i]}" for i in above]
+        excess = m.vars(names)
+        m.rows(names, np.column_stack([excess, np.asarray(n)[above], np.asarray(y)[above]]),
+               np.column_stack([np.ones(len(above)), -np.ones(len(above)), typical[above]]), GE, 0.0)
+        objective.update(dict.fromkeys(excess, PORTION_EXCESS_COST))
     objective[over] = ENERGY_DEVIATION_WEIGHT / inputs.energy_target_kcal
     objective[under] = ENERGY_SHORTFALL_WEIGHT / inputs.energy_target_kcal
     if u:
@@ -326,9 +332,9 @@ def _template_rows(m: LinearModel, inputs: DayInputs, y: list[int], d: int) -> d
         for i in in_slot:
             by_kind.setdefault(kind_of[i], []).append(int(i))
         for kind, members in by_kind.items():
-            allowed = [(z[name], -1.0) for name in names if kind in kinds_of[name]]
-            for i in members:
-                m.row(f"in_template_{i}_{slot}_day{d}", dict([(y[i], 1.0), *allowed]), LE, 0.0)
+            allowed = [z[name] for name in names if kind in kinds_of[name]]
+            m.rows([f"in_template_{i}_{slot}_day{d}" for i in members],
+                   [[y[i], *allowed] for i in members], [[1.0] + [-1.0] * len(allowed)] * len(members), LE, 0.0)
         for row in comps:
             members = [y[i] for k in row.kinds for i in by_kind.get(k, [])]
             name = f"{slot}_{row.template}_{row.component}_day{d}"
@@ -347,9 +353,13 @@ def _template_rows(m: LinearModel, inputs: DayInputs, y: list[int], d: int) -> d
             needers = by_kind.get(rule.kind, [])
             if not needers:
                 continue
-            needs = [(y[j], -1.0) for k in rule.needs for j in by_kind.get(k, [])]
-            for i in needers:
-                m.row(f"pair_{rule.rule}_{i}_day{d}", dict([(y[i], 1.0), *needs]), LE, 0.0)
+            needs = [y[j] for k in rule.needs for j in by_kind.get(k, [])]
+            if rule.kind in rule.needs:  # its own kind counts: a row may name an item twice
+                for i in needers:
+                    m.row(f"pair_{rule.rule}_{i}_day{d}", dict([(y[i], 1.0), *[(v, -1.0) for v in needs]]), LE, 0.0)
+                continue
+            m.rows([f"pair_{rule.rule}_{i}_day{d}" for i in needers],
+                   [[y[i], *needs] for i in needers], [[1.0] + [-1.0] * len(needs)] * len(needers), LE, 0.0)
     for kind, most in inputs.kind_limits.items():
         members = [(y[i], 1.0) for i in np.flatnonzero(kind_of == kind)]
         if len(members) > most:

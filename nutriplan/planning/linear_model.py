@@ -30,8 +30,8 @@ class DayProblem(pulp.LpProblem):
 
 @dataclass
 class LinearModel:
-    """Variables (``var`` returns a handle, an int), rows (``row``) and a linear objective to
-    minimise (``objective``: handle -> cost, in the order the terms were added)."""
+    """Variables (``var``, ``vars``: handles, ints), rows (``row``, ``rows``) and a linear
+    objective to minimise (``objective``: handle -> cost, in the order the terms were added)."""
 
     name: str
     var_names: list[str] = field(default_factory=list)
@@ -41,7 +41,6 @@ class LinearModel:
     #: the handles of the model's columns, in column order (a variable is a column once a row names it)
     columns: list[int] = field(default_factory=list)
     row_names: list[str] = field(default_factory=list)
-    row_terms: list[dict[int, float]] = field(default_factory=list)
     row_sense: list[int] = field(default_factory=list)
     row_rhs: list[float] = field(default_factory=list)
     objective: dict[int, float] = field(default_factory=dict)
@@ -52,28 +51,58 @@ class LinearModel:
 
     def var(self, name: str, lower: float | None = 0.0, upper: float | None = None, integer: bool = False) -> int:
         """Add a variable (bounds None: unbounded; ``integer``: integer-valued); return its handle."""
-        self.var_names.append(name)
-        self.var_lower.append(lower)
-        self.var_upper.append(upper)
-        self.var_integer.append(integer)
-        self._column_of.append(-1)
-        return len(self.var_names) - 1
+        return self.vars([name], lower, upper, integer)[0]
+
+    def vars(self, names: list[str], lower: float | None = 0.0, upper=None, integer: bool = False) -> list[int]:
+        """Add one variable per name (``upper``: one bound for all, or one per name); return
+        their handles."""
+        first = len(self.var_names)
+        self.var_names.extend(names)
+        self.var_lower.extend([lower] * len(names))
+        self.var_upper.extend(upper if isinstance(upper, list) else [upper] * len(names))
+        self.var_integer.extend([integer] * len(names))
+        self._column_of.extend([-1] * len(names))
+        return list(range(first, first + len(names)))
 
     def row(self, name: str, terms: dict[int, float], sense: int, rhs: float) -> None:
         """Add the row ``sum(coef * var for var, coef in terms.items()) sense rhs`` (``sense``:
         ``GE``, ``LE`` or ``EQ``); variables it names for the first time become columns."""
+        self._add_terms(list(terms), list(terms.values()), [0])
+        self.row_names.append(name)
+        self.row_sense.append(sense)
+        self.row_rhs.append(float(rhs))
+
+    def rows(self, names: list[str], handles: np.ndarray, coefs: np.ndarray, sense, rhs) -> None:
+        """Add one row per name at once, each with the same number of terms: row ``k`` is
+        ``sum(coefs[k] * handles[k]) sense[k] rhs[k]`` (``sense`` and ``rhs``: one for all rows or
+        one per row; a row names each variable once). The same model as ``row`` one at a time."""
+        handles, coefs = np.asarray(handles), np.asarray(coefs, float)
+        count, width = handles.shape if handles.ndim == 2 else (0, 0)
+        if not count:
+            return
+        self._add_terms(handles.ravel().tolist(), coefs.ravel().tolist(), range(0, count * width, width))
+        self.row_names.extend(names)
+        self.row_sense.extend(np.broadcast_to(np.asarray(sense, int), (count,)).tolist())
+        self.row_rhs.extend(np.broadcast_to(np.asarray(rhs, float), (count,)).tolist())
+
+    def _add_terms(self, handles: list[int], values: list[float], starts) -> None:
+        """Append rows' terms (flat; ``starts``: each row's first term), making a column of each
+        variable at its first appearance."""
         column_of = self._column_of
-        for handle in terms:
+        for handle in handles:
             if column_of[handle] < 0:
                 column_of[handle] = len(self.columns)
                 self.columns.append(handle)
-        self._starts.append(len(self._index))
-        self._index.extend([column_of[handle] for handle in terms])
-        self._value.extend(terms.values())
-        self.row_names.append(name)
-        self.row_terms.append(terms)
-        self.row_sense.append(sense)
-        self.row_rhs.append(float(rhs))
+        offset = len(self._index)
+        self._starts.extend([offset + start for start in starts])
+        self._index.extend([column_of[handle] for handle in handles])
+        self._value.extend(values)
+
+    def row_terms(self, row: int) -> list[tuple[int, float]]:
+        """Return a row's terms as (handle, coefficient), zeros too."""
+        end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self._index)
+        begin = self._starts[row]
+        return [(self.columns[j], c) for j, c in zip(self._index[begin:end], self._value[begin:end])]
 
     def column_of(self, handle: int) -> int:
         """Return the column number of a variable, or -1 when no row names it."""
@@ -126,8 +155,8 @@ class LinearModel:
             problem.add_variable(name, lo, up, cat=pulp.LpInteger if integer else pulp.LpContinuous)
             for name, lo, up, integer in zip(self.var_names, self.var_lower, self.var_upper, self.var_integer)
         ]
-        for name, terms, sense, rhs in zip(self.row_names, self.row_terms, self.row_sense, self.row_rhs):
-            expression = pulp.LpAffineExpression([(variables[h], c) for h, c in terms.items()])
+        for r, (name, sense, rhs) in enumerate(zip(self.row_names, self.row_sense, self.row_rhs)):
+            expression = pulp.LpAffineExpression([(variables[h], c) for h, c in self.row_terms(r)])
             problem.addConstraint(pulp.LpConstraint(expression, sense, name, rhs))
         problem.setObjective(pulp.LpAffineExpression([(variables[h], c) for h, c in self.objective.items()]))
         return problem, variables
