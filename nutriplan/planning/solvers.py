@@ -396,18 +396,12 @@ class LinearSolution:
 
     def value(self, model: LinearModel, handle: int) -> float:
         """Return a variable's value (0.0 when it is not a column or there is no solution)."""
-        j = model.column_of(handle)
-        return 0.0 if j < 0 or self.values is None else float(np.nan_to_num(self.values[j]))
-
-    def reduced_cost(self, model: LinearModel, handle: int) -> float:
-        """Return a variable's reduced cost (0.0 when unknown)."""
-        j = model.column_of(handle)
-        return 0.0 if j < 0 or self.reduced_costs is None else float(np.nan_to_num(self.reduced_costs[j]))
+        return float(self.values_of(model, [handle])[0])
 
 
 def solve_linear(model: LinearModel, solver: pulp.LpSolver) -> LinearSolution:
     """Solve ``model`` with ``solver`` (from ``make_solver``) and return a ``LinearSolution``.
-    HiGHS gets the model's arrays in two bulk calls with the solver's own options (``solver.mip``
+    HiGHS gets the model's arrays in bulk (``load_highs``) with the solver's own options (``solver.mip``
     False: the LP relaxation); any other solver gets the model as a PuLP problem (``run_solver``).
     Never raises for an infeasible, unbounded or time-limited model."""
     if not isinstance(solver, _HiGHS):
