@@ -130,6 +130,38 @@ def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
     assert checked >= 7
 
 
+def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
+    """Water, tea, coffee: at most ``max_g`` (a 750-mL bottle) with one meal, whatever the food's
+    own serving range allows (tap water's is 1-12 cups)."""
+    checked = 0
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind == "drink":
+                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
+                checked += 1
+    assert checked >= 3
+
+
+def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_plans, child, foods):
+    """Meat and poultry (``max_scales_down``) weigh at most ``max_g`` times the person's portion
+    scale below 1, to the nearest portion step: a child of 6 gets 1.5-oz dishes, not 3 oz."""
+    down = {kind for kind, row in PORTIONS.items() if row.get("max_scales_down") == "true"}
+    assert down == {"meat", "poultry"}
+    checked = 0
+    for plan in (*adult_plans.values(), child):
+        if _scale(plan) >= 1.0:
+            continue
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind in down:
+                step_g = plan.options.portion_step * float(food["serving_g"])
+                assert grams <= float(PORTIONS[kind]["max_g"]) * _scale(plan) + 0.5 * step_g + 0.1, (
+                    day, slot, food["name"], grams)
+                checked += 1
+    assert checked >= 5
+    child_meat = [grams for *_, grams, kind in _items(child, foods) if kind in down]
+    assert child_meat and max(child_meat) < 85
+
+
 def test_a_protein_dish_is_at_least_its_kinds_least_portion(adult_plans, child, foods):
     """Fish, meat and poultry items weigh at least ``min_g`` (portion_rules.csv) times the person's
     portion scale: an adult's fish is not 1.5 oz; a young child's may be."""

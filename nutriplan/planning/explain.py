@@ -100,7 +100,7 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
     details = {"kind": kind, "nutrient": key, "relaxation": slack}
     if kind in ("min", "floor", "energy_min"):
         target = _bound_value(inputs, kind, key)
-        best = target - slack
+        best = max(target - slack, 0.0)  # the slack holds the rows' rounding margin too: never below 0
         details.update(target=target, achievable=best)
         best_text, target_text = _fmt(best, key), _fmt(target, key)
         if best_text == target_text:  # a shortfall smaller than the display rounding

@@ -4,9 +4,11 @@ some diets, and foods left off a young child's menu. All read from data:
 - ``planning/portion_rules.csv``: ``min_g``, the least grams of one item of a kind for a 2,000-kcal
   adult (a protein dish is at least 2 oz), scaled with the portion scale and rounded up to a step;
   ``max_g``, the most grams of one item of a kind for a 2,000-kcal
-  adult (a glass of milk is one cup), scaled up with a portion scale above 1 (never down: a
-  child's glass of milk is a cup too), to the nearest portion step; ``counts_as_serving`` false for kinds whose fruit or vegetable amount is not a
-  serving (a squeeze of lemon is a garnish, not fruit);
+  adult (a glass of milk is one cup), scaled up with a portion scale above 1 (not down: a
+  child's glass of milk is a cup too), to the nearest portion step; for a kind whose
+  ``max_scales_down`` is true (meat, poultry) scaled down below 1 instead, and no cap from 1 up
+  (a young child's dish is not an adult's 3 oz); ``counts_as_serving`` false for kinds whose fruit
+  or vegetable amount is not a serving (a squeeze of lemon is a garnish, not fruit);
 - ``planning/kind_slots.csv``: a kind served only in the listed slots for the listed diets, unless
   the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
 - ``planning/life_stage_foods.csv``: foods (by name and role) left off the menu below an age
@@ -42,6 +44,13 @@ def max_grams() -> dict[str, float]:
     """Return kind -> the most grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``max_g``; kinds without one are absent)."""
     return _kind_grams("max_g")
+
+
+def max_scales_down() -> set[str]:
+    """Return the kinds whose ``max_g`` scales down with a portion scale below 1 (and does not
+    apply from 1 up): ``portion_rules.csv`` ``max_scales_down``."""
+    flags = portion_rules()["max_scales_down"].fillna("").astype(str).str.lower()
+    return set(flags.index[flags == "true"])
 
 
 def min_grams() -> dict[str, float]:
@@ -105,11 +114,14 @@ def slot_allowed(kinds: pd.Series, slots: pd.Series, diet: str, allergens) -> np
 def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
     """Return per pair the most portion steps its kind's ``max_g`` allows (``max_g`` in grams,
     times ``scale`` when it is above 1: a bigger appetite, a bigger glass; a child's glass of milk
-    is still a cup, as the USDA child meal patterns serve it from age 6), to the nearest step of
+    is still a cup, as the USDA child meal patterns serve it from age 6; for the kinds of
+    ``max_scales_down``, times ``scale`` below 1 and no cap from 1 up), to the nearest step of
     ``step`` servings; the pair's own ``max_steps`` where its kind has no cap."""
     caps = pairs["kind"].map(max_grams()).to_numpy(float)
+    down = pairs["kind"].isin(max_scales_down()).to_numpy()
+    caps = np.where(down & (scale >= 1.0), np.nan, caps)
     grams_per_step = pairs["serving_g"].to_numpy(float) * step
-    steps = np.floor(caps * max(scale, 1.0) / grams_per_step + 0.5)
+    steps = np.floor(caps * np.where(down, scale, max(scale, 1.0)) / grams_per_step + 0.5)
     own = pairs["max_steps"].to_numpy(int)
     return np.where(np.isnan(caps), own, np.minimum(own, np.nan_to_num(steps))).astype(int)
 
