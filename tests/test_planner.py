@@ -270,19 +270,20 @@ def test_weekly_average_mode_says_so(plans):
 
 
 def test_a_supplement_is_the_smallest_that_closes_the_gap():
+    """A vegan of 71 takes one vitamin D product every day (a regimen, see nutriplan.planning.regimen):
+    the smallest catalogue dose that closes the gap on her neediest day, within the UL every day."""
     profile = n.make_profile(age_years=71, sex="female", weight_kg=70, height_cm=160)
     plan = n.plan_week(profile, n.PlanOptions(diet="vegan", allow_supplements=True))
     vitamin_d_products = sorted(s.vitamin_d_iu for s in n.load_supplements() if s.vitamin_d_iu > 0)
     target = plan.targets.nutrients["vitamin_d_iu"].min
     doses = [(day, dose) for day in plan.days for dose in day.supplements if dose.vitamin_d_iu > 0]
     assert doses, "a vegan of 71 cannot reach 800 IU from food on all 7 days: a supplement is expected"
-    regimen = next((note.text for note in plan.notes if note.id == "plan_supplement_regimen"), "")
-    for day, dose in doses:
-        food_only = day.totals["vitamin_d_iu"] - dose.vitamin_d_iu
-        if food_only >= target:  # food alone met it: the product is there as the daily regimen
-            assert f"{dose.name} (added on day(s)" in regimen and str(day.day) in regimen, (day.day, regimen)
-            continue
-        for smaller in (p for p in vitamin_d_products if p < dose.vitamin_d_iu):
-            assert food_only + smaller < target, f"day {day.day}: {smaller} IU would have been enough"
-        assert day.totals["vitamin_d_iu"] <= plan.targets.nutrients["vitamin_d_iu"].max
     assert len({day.day for day, _dose in doses}) == len(plan.days)  # taken every day: it fits under the UL
+    assert len({dose.supplement_id for _day, dose in doses}) == 1  # one product
+    daily = doses[0][1].vitamin_d_iu
+    food_only = {day.day: day.totals["vitamin_d_iu"] - dose.vitamin_d_iu for day, dose in doses}
+    assert all(food + daily >= target for food in food_only.values())  # it closes every day's gap
+    neediest = min(food_only.values())
+    for smaller in (p for p in vitamin_d_products if p < daily):
+        assert neediest + smaller < target, f"{smaller} IU would have been enough on every day"
+    assert all(day.totals["vitamin_d_iu"] <= plan.targets.nutrients["vitamin_d_iu"].max for day, _ in doses)

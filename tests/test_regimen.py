@@ -1,5 +1,6 @@
 """Supplements as a daily regimen: a product the week uses is added to every other day where no
-product of that day already gives one of its nutrients and every upper limit still holds."""
+product of that day already gives one of its nutrients, or takes the place of a smaller dose of
+them, wherever every upper limit still holds."""
 
 from __future__ import annotations
 
@@ -21,28 +22,41 @@ SUPPLEMENTS = pd.DataFrame([
 BOUNDS = [Bound("vitamin_d_iu", lo=1500, hi=4000), Bound("magnesium_mg", hi=350, scope="supplements")]
 
 
-def test_the_most_used_product_is_added_on_every_day_it_fits():
+def test_one_product_every_day_it_fits_the_dose_that_covers_every_day():
     rows = [{"day": 3, "supplement_id": "d1000", "units": 1}, {"day": 4, "supplement_id": "d1000", "units": 1},
             {"day": 5, "supplement_id": "d2000", "units": 1}]
     food = {1: {"vitamin_d_iu": 1600.0}, 2: {"vitamin_d_iu": 3100.0}, 3: {"vitamin_d_iu": 900.0},
             4: {"vitamin_d_iu": 800.0}, 5: {"vitamin_d_iu": 100.0}}
-    added = daily_regimen(rows, SUPPLEMENTS, food, BOUNDS, {}, days=5)
-    # day 2: 3,100 + 1,000 crosses 4,000 x (1 - 0.001); day 5 keeps its 2,000 IU (one vitamin D product a day)
-    assert added == {"d1000": [1]}
-    assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d1000"), (3, "d1000"), (4, "d1000"), (5, "d2000")]
+    added, replaced = daily_regimen(rows, SUPPLEMENTS, food, BOUNDS, {}, days=5)
+    # day 5 needs 2,000 IU, so 2,000 IU is the daily dose: added on day 1, in place of 1,000 IU on days 3
+    # and 4; day 2: 3,100 + 1,000 already crosses 4,000 x (1 - 0.001)
+    assert added == {"d2000": [1]}
+    assert replaced == {"d2000": [(3, ["d1000"]), (4, ["d1000"])]}
+    assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d2000"), (3, "d2000"), (4, "d2000"), (5, "d2000")]
+
+
+def test_a_smaller_dose_stays_where_the_larger_one_would_cross_the_limit():
+    rows = [{"day": 1, "supplement_id": "d1000", "units": 1}, {"day": 2, "supplement_id": "d2000", "units": 1}]
+    food = {1: {"vitamin_d_iu": 2500.0}, 2: {"vitamin_d_iu": 100.0}}
+    added, replaced = daily_regimen(rows, SUPPLEMENTS, food, BOUNDS, {}, days=2)
+    assert (added, replaced) == ({}, {})  # 2,500 + 2,000 crosses the UL; 1,000 never replaces 2,000
+    assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d1000"), (2, "d2000")]
 
 
 def test_a_supplements_only_limit_counts_the_persons_own_supplements():
     rows = [{"day": 1, "supplement_id": "mg250", "units": 1}]
     food = {1: {"magnesium_mg": 400.0}, 2: {"magnesium_mg": 500.0}}  # food magnesium has no UL
-    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {}, days=2) == {"mg250": [2]}
-    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {"magnesium_mg": 150.0}, days=2) == {}
+    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {}, days=2) == ({"mg250": [2]}, {})
+    assert daily_regimen(list(rows), SUPPLEMENTS, food, BOUNDS, {"magnesium_mg": 150.0}, days=2) == ({}, {})
 
 
 def test_the_note_names_the_product_and_the_days():
     note = regimen_note({"d1000": [1, 2]}, {"d1000": "Vitamin D3 1000 IU"})
     assert note.id == "plan_supplement_regimen" and "Vitamin D3 1000 IU (added on day(s) 1, 2)" in note.text
     assert regimen_note({}, {}) is None
+    swapped = regimen_note({}, {"d2000": "Vitamin D3 2000 IU", "d1000": "Vitamin D3 1000 IU"},
+                           {"d2000": [(3, ["d1000"]), (4, ["d1000"])]})
+    assert "Vitamin D3 2000 IU in place of Vitamin D3 1000 IU on day(s) 3, 4" in swapped.text
 
 
 @pytest.fixture(scope="module")

@@ -386,7 +386,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
-    food_totals: dict[int, dict[str, float]] = {}  # day -> nutrient -> the day's food total (ULs)
+    food_totals: dict[int, dict[str, float]] = {}  # day -> nutrient -> the day's food total (limits, minimums)
     notes += [ul_note] if ul_note else []
     pairing, kind_limits = pairing_rules(), daily_kind_limits(options.diet)
     for day in range(1, options.days + 1):
@@ -436,7 +436,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         results.append(result)
         chosen = pairs.loc[result.servings[result.servings > 0].index]
         food_totals[day] = {b.key: float((result.servings[chosen.index] * chosen[b.key]).sum())
-                            for b in bounds if b.hi is not None and b.key in chosen.columns}
+                            for b in bounds if (b.hi is not None or b.lo is not None) and b.key in chosen.columns}
         for idx, row in chosen.iterrows():
             items.append({"day": day, "slot": row["slot"], "food_id": row["food_id"], "servings": result.servings[idx]})
         if supp is not None:
@@ -448,8 +448,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
 
     notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets, prove_uls)  # choline, manganese
     if supp_rows and prove_uls:  # totals proven from known values only: a supplement then provably fits
-        added = daily_regimen(supp_rows, supp, food_totals, bounds, fixed, options.days)
-        notes += [n for n in [regimen_note(added, dict(zip(supp["supplement_id"], supp["name"])))] if n]
+        added, replaced = daily_regimen(supp_rows, supp, food_totals, bounds, fixed, options.days)
+        notes += [n for n in [regimen_note(added, dict(zip(supp["supplement_id"], supp["name"])), replaced)] if n]
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
             id="plan_weekly_average", source="nutriplan planner",
