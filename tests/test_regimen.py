@@ -43,6 +43,16 @@ def test_a_smaller_dose_stays_where_the_larger_one_would_cross_the_limit():
     assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d1000"), (2, "d2000")]
 
 
+def test_the_smallest_dose_that_meets_every_day_is_kept_and_swaps_that_cancel_are_not_reported():
+    rows = [{"day": 1, "supplement_id": "d1000", "units": 1}, {"day": 2, "supplement_id": "d2000", "units": 1},
+            {"day": 3, "supplement_id": "d2000", "units": 1}]
+    food = {day: {"vitamin_d_iu": 1000.0} for day in (1, 2, 3)}  # 1,000 IU more reaches 1,500 every day
+    added, replaced = daily_regimen(rows, SUPPLEMENTS, food, BOUNDS, {}, days=3)
+    assert [(r["day"], r["supplement_id"]) for r in rows] == [(1, "d1000"), (2, "d1000"), (3, "d1000")]
+    # day 1 went to 2,000 IU with the others, then back to its own 1,000 IU: nothing to report there
+    assert (added, replaced) == ({}, {"d1000": [(2, ["d2000"]), (3, ["d2000"])]})
+
+
 def test_a_supplements_only_limit_counts_the_persons_own_supplements():
     rows = [{"day": 1, "supplement_id": "mg250", "units": 1}]
     food = {1: {"magnesium_mg": 400.0}, 2: {"magnesium_mg": 500.0}}  # food magnesium has no UL

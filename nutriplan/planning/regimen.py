@@ -86,15 +86,22 @@ def _lowest_dose(sid, taken, amounts, gives, covers, food_totals, bounds, fixed,
     if not days or any(b.soft_target is not None for b in lows):
         return
     smaller = [o for o in amounts.index if o != sid and gives[o] == gives[sid] and covers(sid, o, 1)]
+
     def swapped(day: int, low: str) -> dict[str, int]:
         return {**{k: v for k, v in taken[day].items() if k != sid}, low: taken[day][sid]}
 
     for low in sorted(smaller, key=lambda o: sum(float(amounts.at[o, k]) for k in gives[o])):
-        if all(food_totals[day].get(b.key, 0.0) + _supplement_total(b.key, swapped(day, low), amounts, fixed)
-               >= b.lo * (1 + NUTRIENT_MARGIN) - 1e-9 for day in days for b in lows):
+        if all(_meets(b, food_totals[day].get(b.key, 0.0), _supplement_total(b.key, swapped(day, low), amounts, fixed))
+               for day in days for b in lows):
             for day in days:
                 taken[day] = swapped(day, low)
-                replaced.setdefault(low, []).append((day, [sid]))
+                undone = [(d, others) for d, others in replaced.get(sid, []) if d == day and low in others]
+                if undone:  # the day is back to its own dose: no swap to report
+                    replaced[sid].remove(undone[0])
+                else:
+                    replaced.setdefault(low, []).append((day, [sid]))
+            for emptied in [k for k, swaps in replaced.items() if not swaps]:
+                del replaced[emptied]
             return
 
 
@@ -127,3 +134,10 @@ def _fits(bound: Bound, food: float, supplements: float) -> bool:
     """Whether a day's totals stay within ``bound``'s maximum (its scope: total or supplements)."""
     total = supplements if bound.scope == "supplements" else food + supplements
     return total <= bound.hi * (1 - NUTRIENT_MARGIN) + 1e-9
+
+
+def _meets(bound: Bound, food: float, supplements: float) -> bool:
+    """Whether a day's totals reach ``bound``'s minimum (its scope: total or supplements), as the
+    day model's row holds it."""
+    total = supplements if bound.scope == "supplements" else food + supplements
+    return total >= bound.lo * (1 + NUTRIENT_MARGIN) - 1e-9

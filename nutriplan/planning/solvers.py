@@ -45,7 +45,7 @@ import pulp
 from pulp import constants as C
 
 from nutriplan.errors import InputError, SolverError
-from nutriplan.models.diet import SolveReport
+from nutriplan.models.diet import STATUSES_WITH_SOLUTION, SolveReport
 from nutriplan.planning.linear_model import LinearModel
 
 __all__ = ["SOLVER_NAMES", "SolveReport", "make_solver", "run_solver", "solver_name"]
@@ -313,7 +313,7 @@ def run_solver(problem: pulp.LpProblem, solver: pulp.LpSolver) -> SolveReport:
         status, gap, build_s, solve_s = _pulp_status(problem), None, None, None
     seconds = time.perf_counter() - started
     objective = None
-    if status in ("optimal", "time_limit_feasible", "limit_feasible"):
+    if status in STATUSES_WITH_SOLUTION:
         value = pulp.value(problem.objective) if problem.objective is not None else 0.0
         objective = float(value) if value is not None else 0.0
         if gap is None and status == "optimal" and not problem.isMIP():
@@ -428,7 +428,7 @@ def solve_linear(model: LinearModel, solver: pulp.LpSolver) -> LinearSolution:
     width = len(model.columns)
     values = np.asarray(solution.col_value, float) if len(solution.col_value) == width else None
     reduced = np.asarray(solution.col_dual, float) if solution.dual_valid and len(solution.col_dual) == width else None
-    solved = status in ("optimal", "time_limit_feasible", "limit_feasible") and values is not None
+    solved = status in STATUSES_WITH_SOLUTION and values is not None
     objective = model.objective_value(values) if solved else None
     report = SolveReport(
         name=solver_name(solver), status=status, seconds=round(time.perf_counter() - started, 6),
@@ -454,7 +454,7 @@ def _cbc_status(problem: pulp.LpProblem, solver: _CBC) -> tuple[str, float | Non
         status = "time_limit_no_solution"
     gap = None
     match = _CBC_GAP.search(log)
-    if match and status in ("optimal", "time_limit_feasible", "limit_feasible"):
+    if match and status in STATUSES_WITH_SOLUTION:
         gap = float(match.group(1))
     elif status == "optimal" and problem.isMIP() and "Optimal solution found" in log:
         gap = 0.0 if solver.optionsDict.get("gapRel") is None else None

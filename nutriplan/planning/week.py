@@ -436,7 +436,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         results.append(result)
         chosen = pairs.loc[result.servings[result.servings > 0].index]
         food_totals[day] = {b.key: float((result.servings[chosen.index] * chosen[b.key]).sum())
-                            for b in bounds if (b.hi is not None or b.lo is not None) and b.key in chosen.columns}
+                            for b in bounds if b.key in chosen.columns}
         for idx, row in chosen.iterrows():
             items.append({"day": day, "slot": row["slot"], "food_id": row["food_id"], "servings": result.servings[idx]})
         if supp is not None:
