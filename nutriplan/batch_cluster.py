@@ -6,6 +6,7 @@ installation on every worker (checked when connecting: the workers' bundled data
 
 from __future__ import annotations
 
+import concurrent.futures
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -17,6 +18,8 @@ from nutriplan.errors import InputError
 DEFAULT_RETRIES = 2
 #: Seconds to wait for the scheduler and for its first worker.
 DEFAULT_TIMEOUT_S = 30.0
+#: Seconds a cancelled batch waits for its tasks to settle before the client closes.
+SETTLE_TIMEOUT_S = 10.0
 _INSTALL_HINT = "install it here and on every worker: pip install 'nutriplan[cluster]'"
 
 
@@ -29,10 +32,14 @@ class ClusterExecutor(Executor):
         self.client = client
         self.address = address
         self._executor = client.get_executor(pure=False, retries=retries)
+        self._pending: set[Future] = set()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         """Return a ``concurrent.futures.Future`` of ``fn(*args, **kwargs)`` run on a worker."""
-        return self._executor.submit(fn, *args, **kwargs)
+        future = self._executor.submit(fn, *args, **kwargs)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        return future
 
     def share(self, value: Any) -> Any:
         """Return a Dask future of ``value`` held by every worker: pass it to ``submit`` in place
@@ -56,8 +63,11 @@ class ClusterExecutor(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Cancel this executor's unfinished tasks when ``cancel_futures`` (or ``wait`` is False),
-        else wait for them; then close the client."""
+        else wait for them; then close the client. A cancelled task whose result is being fetched
+        is let finish first (up to ``SETTLE_TIMEOUT_S``): closing the client under that fetch makes
+        dask.distributed print a CommClosedError traceback."""
         self._executor.shutdown(wait=wait and not cancel_futures)
+        concurrent.futures.wait(list(self._pending), timeout=SETTLE_TIMEOUT_S)
         self.client.close()
 
 
