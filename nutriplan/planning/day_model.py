@@ -351,13 +351,9 @@ def _template_rows(m: LinearModel, inputs: DayInputs, y: list[int], d: int) -> d
                                                + [(z[o], -float(cap)) for o, cap in caps.items() if cap]), LE, 0.0)
         for rule in inputs.pairing:
             needers = by_kind.get(rule.kind, [])
-            if not needers:
+            if not needers or rule.kind in rule.needs:  # a kind among its own needs pairs with itself
                 continue
             needs = [y[j] for k in rule.needs for j in by_kind.get(k, [])]
-            if rule.kind in rule.needs:  # its own kind counts: a row may name an item twice
-                for i in needers:
-                    m.row(f"pair_{rule.rule}_{i}_day{d}", dict([(y[i], 1.0), *[(v, -1.0) for v in needs]]), LE, 0.0)
-                continue
             m.rows([f"pair_{rule.rule}_{i}_day{d}" for i in needers],
                    [[y[i], *needs] for i in needers], [[1.0] + [-1.0] * len(needs)] * len(needers), LE, 0.0)
     for kind, most in inputs.kind_limits.items():
