@@ -19,11 +19,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from nutriplan.errors import InputError, ProfileError, UnknownFoodError
 from nutriplan.foods import load_foods
-from nutriplan.models.plan import DayPlan, DaySupplement, Meal, MealPlan, PlanItem, PlanOptions, ShoppingItem, SolverInfo
+from nutriplan.models.plan import DayPlan, Meal, MealPlan, PlanItem, PlanOptions, SolverInfo
 from nutriplan.models.profile import Profile
 from nutriplan.models.supplement import ALL_SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.nutrients import nutrient_keys, vitamin_d_iu_to_mcg
+from nutriplan.planning.assemble import shopping_list, supplement_summary
 from nutriplan.planning.verify import plan_violations
 from nutriplan.preferences import options_with_preferences
 from nutriplan.targets import targets_for
@@ -221,36 +222,8 @@ def recompute_plan(plan: MealPlan, foods: pd.DataFrame | str | Path | None = Non
         "average": {k: round(float(v), 3) for k, v in frame.mean(skipna=False).dropna().items()},
     }
     return MealPlan(profile=plan.profile, targets=plan.targets, options=plan.options, days=days, weekly=weekly,
-                    shopping_list=_shopping_list(days, table), supplements=_supplement_summary(days),
+                    shopping_list=shopping_list(days, table), supplements=supplement_summary(days),
                     notes=list(plan.notes), solver=plan.solver)
-
-
-def _shopping_list(days: list[DayPlan], table: pd.DataFrame) -> list[ShoppingItem]:
-    servings: dict[str, float] = {}
-    for day in days:
-        for meal in day.meals:
-            for item in meal.items:
-                servings[item.food_id] = servings.get(item.food_id, 0.0) + item.servings
-    shopping = []
-    for food_id, total in servings.items():
-        food = table.loc[food_id]
-        group, household = food.get("food_group"), food.get("household")
-        shopping.append(ShoppingItem(
-            food_id=food_id, name=str(food["name"]), food_group=None if pd.isna(group) else str(group),
-            grams=round(total * float(food["serving_g"]), 1), servings=total,
-            household=None if pd.isna(household) else str(household)))
-    return sorted(shopping, key=lambda s: (s.food_group or "", s.name))
-
-
-def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
-    summary: dict[str, DaySupplement] = {}
-    for day in days:
-        for dose in day.supplements:
-            known = summary.get(dose.supplement_id)
-            summary[dose.supplement_id] = dose if known is None else known.model_copy(update={
-                "units": known.units + dose.units,
-                **{k: getattr(known, k) + getattr(dose, k) for k in ALL_SUPPLEMENT_NUTRIENTS}})
-    return list(summary.values())
 
 
 def verify_plan(plan: MealPlan, foods: pd.DataFrame | str | Path | None = None) -> list[str]:

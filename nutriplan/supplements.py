@@ -31,11 +31,6 @@ def load_supplements(path: str | Path | None = None) -> list[Supplement]:
     return list(_catalogue(None if path is None else str(path)))
 
 
-def supplement_ids() -> list[str]:
-    """Return the ids of the bundled supplement catalogue."""
-    return [s.id for s in load_supplements()]
-
-
 def resolve_doses(doses: list[SupplementDose]) -> list[SupplementDose]:
     """Return ``doses`` with the per-unit amounts and names filled from the catalogue. A dose
     that gives all its amounts is kept as it is (a product not in the catalogue). Raises

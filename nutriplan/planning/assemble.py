@@ -88,7 +88,7 @@ def assemble_plan(profile, targets: Targets, options: PlanOptions, foods: pd.Dat
     }
     return MealPlan(
         profile=profile, targets=targets, options=options, days=days, weekly=weekly,
-        shopping_list=_shopping_list(week.items, foods), supplements=_supplement_summary(days),
+        shopping_list=shopping_list(days, foods), supplements=supplement_summary(days),
         notes=list(targets.notes) + _plan_notes(week, days, targets, options) + _vitamin_d_note(week, days, foods, targets),
         solver=_solver_info(week, options),
         adherence=_adherence(week, days, foods, options),
@@ -183,36 +183,34 @@ def _dose(supplement, units: int) -> DaySupplement:
     )
 
 
-def _shopping_list(items: pd.DataFrame, foods: pd.DataFrame) -> list[ShoppingItem]:
-    if items.empty:
-        return []
-    summed = items.groupby("food_id", sort=True)["servings"].sum()
-    rows = foods.loc[summed.index]
-    shopping = [
-        ShoppingItem(
-            food_id=str(food_id), name=str(rows.at[food_id, "name"]),
-            food_group=None if pd.isna(rows.at[food_id, "food_group"]) else str(rows.at[food_id, "food_group"]),
-            grams=round(float(servings) * float(rows.at[food_id, "serving_g"]), 1),
-            servings=float(servings),
-            household=None if pd.isna(rows.at[food_id, "household"]) else str(rows.at[food_id, "household"]),
-        )
-        for food_id, servings in summed.items()
-    ]
+def shopping_list(days: list[DayPlan], foods: pd.DataFrame) -> list[ShoppingItem]:
+    """Return what the ``days`` serve, one row per food: total servings and grams (servings times
+    the food's ``serving_g`` in ``foods``, to 0.1 g), sorted by food group and name."""
+    servings: dict[str, float] = {}
+    for day in days:
+        for meal in day.meals:
+            for item in meal.items:
+                servings[item.food_id] = servings.get(item.food_id, 0.0) + item.servings
+    shopping = []
+    for food_id, total in servings.items():
+        food = foods.loc[food_id]
+        group, household = food.get("food_group"), food.get("household")
+        shopping.append(ShoppingItem(
+            food_id=food_id, name=str(food["name"]), food_group=None if pd.isna(group) else str(group),
+            grams=round(total * float(food["serving_g"]), 1), servings=total,
+            household=None if pd.isna(household) else str(household)))
     return sorted(shopping, key=lambda s: (s.food_group or "", s.name))
 
 
-def _supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
+def supplement_summary(days: list[DayPlan]) -> list[DaySupplement]:
+    """Return the supplements the ``days`` take, one per product: units and amounts summed."""
     summary: dict[str, DaySupplement] = {}
     for day in days:
         for dose in day.supplements:
-            if dose.supplement_id in summary:
-                known = summary[dose.supplement_id]
-                summary[dose.supplement_id] = known.model_copy(update={
-                    "units": known.units + dose.units,
-                    **{k: getattr(known, k) + getattr(dose, k) for k in ALL_SUPPLEMENT_NUTRIENTS},
-                })
-            else:
-                summary[dose.supplement_id] = dose
+            known = summary.get(dose.supplement_id)
+            summary[dose.supplement_id] = dose if known is None else known.model_copy(update={
+                "units": known.units + dose.units,
+                **{k: getattr(known, k) + getattr(dose, k) for k in ALL_SUPPLEMENT_NUTRIENTS}})
     return list(summary.values())
 
 
@@ -220,7 +218,7 @@ def _plan_notes(week: SolvedWeek, days: list[DayPlan], targets: Targets, options
     notes = list(week.notes)
     labels = nutrient_table()
     texts = []  # one note for every product added (note ids stay unique)
-    for dose in _supplement_summary(days):
+    for dose in supplement_summary(days):
         used_on = [d.day for d in days if any(s.supplement_id == dose.supplement_id for s in d.supplements)]
         gaps = [labels.at[k, "label"] for k in ALL_SUPPLEMENT_NUTRIENTS if getattr(dose, k) > 0 and k != "retinol_mcg"]
         what = (f"the {' and '.join(gaps)} target" if len(gaps) <= 2 else

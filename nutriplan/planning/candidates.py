@@ -28,10 +28,6 @@ class Eligibility:
     foods: pd.DataFrame
     excluded: dict[str, list[str]] = field(default_factory=dict)
 
-    def excluded_ids(self) -> set[str]:
-        """Return the ids of every food left out, whatever the reason."""
-        return {food_id for ids in self.excluded.values() for food_id in ids}
-
 
 def eligible_foods(foods: pd.DataFrame, options: PlanOptions, needed: list[str]) -> Eligibility:
     """Return the foods the plan may use: those that fit the diet, carry none of the excluded

@@ -370,10 +370,6 @@ def _unknown(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _known(value) -> float:
-    return 0.0 if _unknown(value) else float(value)
-
-
 def known_totals(items: pd.DataFrame, foods: pd.DataFrame, keys: list[str], totals: dict[str, float],
                  extras: dict[str, float]) -> dict[str, float]:
     """Return, for each of ``keys`` missing from ``totals`` (unknown for some item), the total of

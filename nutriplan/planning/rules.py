@@ -73,9 +73,3 @@ def role_rules(slots: list[str]) -> list[RoleRule]:
         RoleRule(row.slot, tuple(str(row.roles).split(";")), int(row.min_items), int(row.max_items))
         for row in table.itertuples()
     ]
-
-
-def roles_served(slot: str) -> set[str]:
-    """Return every role a slot may serve."""
-    table = _structure_table()
-    return {role for roles in table.loc[table["slot"] == slot, "roles"] for role in roles.split(";")}

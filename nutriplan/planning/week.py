@@ -42,7 +42,6 @@ import pandas as pd
 from nutriplan.errors import Conflict, InfeasiblePlanError, SolverError
 from nutriplan.models.diet import STATUSES_WITH_SOLUTION
 from nutriplan.models.plan import PlanOptions
-from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.models.targets import Note, Targets
 from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
@@ -86,8 +85,6 @@ DINNER_KIND_MAX_DAYS = {"vegan": 4}
 SEED_JITTER = 0.35  # per (seed, person, food) cost perturbation: another week, another person's menu
 REFERENCE_KCAL = 2000.0  # portions are typical for this energy intake and scale with the target
 PORTION_SCALE_RANGE = (0.5, 1.5)  # the least and most a portion scales
-SUPPLEMENT_COST = 3.0  # a supplement unit costs more than a food: food first
-SUPPLEMENT_DOSE_WEIGHT = 4.0  # and more the larger its dose (as a share of the UL): smallest first
 SHORTLIST_PER_GROUP = 8  # most (food, slot) pairs per slot and food kind (curated: 2-26 foods a kind)
 # HiGHS restarts its search after root presolve reductions; on the small, tight day models that
 # cost more than it saved (bench/plan_bench.py, deficient client: 6.3 s with restarts, 3.4 s without).
@@ -312,18 +309,6 @@ def due_by_day(servings_per_week: float, days: int) -> list[float]:
     total = math.ceil(servings_per_week * days / 7.0 - 1e-9)
     due_days = [min(days, max(1, round((i + 0.5) * days / total))) for i in range(total)] if total else []
     return [float(sum(1 for due in due_days if due <= day)) for day in range(1, days + 1)]
-
-
-def supplement_table(supplements: list) -> pd.DataFrame:
-    """Return the supplement catalogue as a table with an objective cost per unit: dearer for
-    bigger doses, so the smallest supplement that closes a gap is chosen."""
-    rows = []
-    for s in supplements:
-        rows.append({"supplement_id": s.id, "name": s.name, "max_units": 1, **s.amounts()})
-    table = pd.DataFrame(rows, columns=["supplement_id", "name", "max_units", *SUPPLEMENT_NUTRIENTS])
-    dose_share = table["vitamin_d_iu"] / 4000 + table["calcium_mg"] / 2500 + table["magnesium_mg"] / 350
-    table["cost"] = SUPPLEMENT_COST * (1 + SUPPLEMENT_DOSE_WEIGHT * dose_share)
-    return table
 
 
 def energy_target_kcal(targets: Targets) -> float:
