@@ -229,6 +229,14 @@ def _fish_advice() -> pd.DataFrame:
     return pd.read_csv(data_path("patterns/fish_advice.csv"))
 
 
+def fish_chart_child(age_years: float) -> bool:
+    """Return whether the FDA/EPA advice about eating fish gives ``age_years`` (years) a child's
+    serving: younger than its "adults and children age 11 and older" row (``fish_advice.csv``)."""
+    table = _fish_advice()
+    general = table[table["life_stage"] == "general"]
+    return age_years < float(general.loc[general["age_max_years"].idxmax(), "age_min_years"])
+
+
 def seafood_limits(age_years: float, pregnant: bool = False, lactating: bool = False) -> tuple[float, float, float]:
     """Return ``(oz_per_serving, min_oz_week, max_oz_week)`` from the FDA/EPA advice about eating fish.
 

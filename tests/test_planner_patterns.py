@@ -48,6 +48,13 @@ PATTERNS = _rows("patterns/dietary_patterns.csv")
 SEAFOOD = {r["food_id"]: r for r in _rows("patterns/seafood.csv")}
 TEMPLATES = [r for r in _rows("planning/meal_templates.csv") if r["culture"] == "western"]
 PAIRING = _rows("planning/pairing_rules.csv")
+LIMITS = {(r["limit"], r["life_stage"]): float(r["share"]) for r in _rows("patterns/pattern_limits.csv")}
+
+
+def limit(name: str, age_years: float) -> float:
+    """A share of ``pattern_limits.csv``: the child row (the FDA/EPA chart's child rows, under 11)
+    where there is one, else the general row."""
+    return LIMITS.get((name, "child"), LIMITS[(name, "general")]) if age_years < 11 else LIMITS[(name, "general")]
 
 
 def amount(food_id: str, column: str, grams: float) -> float:
@@ -127,9 +134,11 @@ def check_plan_as_food(plan, foods) -> None:
             assert g["fruit_cup_eq"] >= daily["fruit_cup_eq"] * floor - 1e-6, (day.day, g["fruit_cup_eq"])
             assert g["vegetables"] >= daily["vegetables_cup_eq"] * floor - 1e-6, (day.day, g["vegetables"])
             assert g["dairy_cup_eq"] >= daily["dairy_cup_eq"] * floor - 1e-6, (day.day, g["dairy_cup_eq"])
-        assert g["dairy_cup_eq"] <= 1.5 * daily["dairy_cup_eq"] + 1e-6, (day.day, g["dairy_cup_eq"])
+        assert g["dairy_cup_eq"] <= limit("dairy_max", profile.age_years) * daily["dairy_cup_eq"] + 1e-6, (
+            day.day, g["dairy_cup_eq"])
         protein = sum(g[c] for c in PROTEIN) + (g["protein_legumes_oz_eq"] if vegetarian_pattern else 0.0)
-        assert protein <= 1.5 * daily["protein_oz_eq"] + 1e-6, (day.day, protein)
+        assert protein <= limit("protein_foods_max", profile.age_years) * daily["protein_oz_eq"] + 1e-6, (
+            day.day, protein)
         legume_dishes = 0
         for meal in day.meals:
             meal_kinds = [kinds[i.food_id] for i in meal.items]
@@ -158,17 +167,32 @@ def check_plan_as_food(plan, foods) -> None:
         assert seafood <= most + 1e-6, (seafood, most)
         if not relaxed:
             # children: 2 portions of half a 3-oz serving, 42.5 g each: 2.998 oz, just under 0.75 of 2 x 2 oz
-            floor = 0.74 if profile.age_years < 11 else 1.0
+            floor = limit("seafood_min", profile.age_years)
             assert seafood >= floor * serving * 2 * days / 7 - 1e-6, seafood
     if options.diet == "omnivore" and not relaxed:
         meats = week["protein_meat_oz_eq"] + week["protein_poultry_oz_eq"] + week["protein_eggs_oz_eq"]
-        assert meats >= 0.5 * daily["protein_meat_poultry_eggs_oz_eq"] * days - 1e-6
+        assert meats >= limit("meat_poultry_eggs_min", profile.age_years) * daily["protein_meat_poultry_eggs_oz_eq"] * days - 1e-6
     if options.diet == "omnivore" and not vegetarian_pattern:  # nuts, seeds, soy: at most 2.5x a week's amount
         weekly_nuts = daily["protein_nuts_seeds_soy_oz_eq"] * 7
-        assert week["protein_nuts_seeds_soy_oz_eq"] <= 2.5 * weekly_nuts * -(-days // 7) + 1e-6
+        assert week["protein_nuts_seeds_soy_oz_eq"] <= limit("nuts_seeds_soy_max", profile.age_years) * weekly_nuts * -(-days // 7) + 1e-6
     for group in SUBGROUPS:
         if not relaxed:
             assert week[group] >= daily[group] * days - 1e-6, (group, week[group])
+
+
+def test_pattern_limits_name_their_source_and_are_what_plans_use():
+    """Every limit has a general row with a source; a child's maxima are no looser; the planner's
+    ``PatternLimits`` are the file's rows."""
+    from nutriplan.planning.pattern_rows import pattern_limits
+
+    rows = _rows("patterns/pattern_limits.csv")
+    assert all(r["source"].strip() and float(r["share"]) > 0 for r in rows)
+    names = {r["limit"] for r in rows}
+    assert all((name, "general") in LIMITS for name in names)
+    assert all(limit(name, 6) <= LIMITS[(name, "general")] for name in names if name.endswith("_max"))
+    for age in (6, 35):
+        assert {name: getattr(pattern_limits(age < 11), name) for name in names} == {
+            name: limit(name, age) for name in names}
 
 
 @pytest.mark.parametrize("name", list(PROFILES))

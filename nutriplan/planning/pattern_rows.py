@@ -8,11 +8,11 @@ grams). Rules, in the pattern's own units (cup-eq, oz-eq, g):
 
 - each day: fruit and vegetables at least the pattern's daily amounts (``weekly_average`` mode:
   at least ``daily_floor_share`` of them each day and the pattern on average over the plan);
-  dairy at least the pattern; protein foods at most ``PROTEIN_MAX_SHARE`` of the pattern;
+  dairy at least the pattern; protein foods and dairy at most a share of the pattern (``pattern_limits.csv``);
 - over the plan, kept day by day like the weekly category rules (what is still due, what budget
   is left): the vegetable subgroups (due ``lag``-spread over the days), at least half the grains
   whole (every day, whole minus refined so far >= 0), meats, poultry and eggs for omnivores at
-  least ``MEAT_MIN_SHARE`` of the pattern, seafood within the FDA/EPA advice for the person's life
+  least a share of the pattern (``pattern_limits.csv``), seafood within the FDA/EPA advice for the person's life
   stage (``seafood_limits``), nuts/seeds/soy and oils as soft targets.
 
 A lower bound counts a food's unknown amount as 0 (it must be met without it); a food whose amount
@@ -22,31 +22,16 @@ is unknown for a capped group (protein foods, seafood, grains when halves are ch
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from nutriplan.food_patterns import GROUP_COLUMNS, Pattern, load_equivalents, pattern_for, seafood_limits
+from nutriplan.food_patterns import GROUP_COLUMNS, Pattern, fish_chart_child, load_equivalents, pattern_for, seafood_limits
 
-PROTEIN_MAX_SHARE = 1.5  # protein foods near the pattern: at most 1.5x its daily amount
-MEAT_MIN_SHARE = 0.5  # omnivores: meats, poultry and eggs at least half the pattern's weekly amount
-MEAT_MAX_SHARE = 1.5  # ... and at most 1.5x it
-DAIRY_MAX_SHARE = 1.5  # dairy near the pattern: at most 1.5x its daily amount (no 6 cups of milk)
-CHILD_AGE_YEARS = 11  # below this age (the FDA/EPA fish chart's child rows) protein foods and dairy stay nearer the pattern
-CHILD_PROTEIN_MAX_SHARE = 1.15  # children: protein foods at most 1.15x the pattern (a 6-year-old got ~4 g protein/kg)
-CHILD_DAIRY_MAX_SHARE = 1.25  # children: dairy at most 1.25x the pattern
 OZ_G = 28.35  # grams in an ounce (FDA/EPA servings are ounces of cooked fish)
-#: Children's weekly seafood floor, as a share of the chart's 2 servings: the chart's serving is
-#: "about" 2 oz at ages 4-7 and a fish portion moves in half-servings of 3 oz (1.5 oz), so two
-#: portions within the serving hold 2 x 1.5 = 3 oz = 0.75 of 2 x 2 oz (the cap stays the chart's).
-#: Two such portions weigh 2 x 42.5 g = 2.998 oz, a hair under 3 oz, and weekly floors are planned
-#: ``WEEKLY_MARGIN`` above their amount: 0.74 lets two portions meet the floor (a third fish meal
-#: was needed for 0.03 oz, and a child's week ended on a day that could not hold one).
-CHILD_FISH_FLOOR_SHARE = 0.74
 WEEKLY_MARGIN = 0.01  # weekly amounts are planned 1% inside their bounds: grams printed to 0.1 g hold them
-NUTS_MAX_SHARE = 2.5  # omnivores (U.S.-Style, Mediterranean): nuts, seeds, soy at most 2.5x the weekly amount
-LEGUME_MAX_SHARE = 2.0  # U.S.-Style and Mediterranean: beans, peas, lentils at most 2x the weekly amount
 #: Groups whose amounts are capped: a food with an unknown amount of one of these is left out.
 CAPPED_COLUMNS = ("protein_seafood_oz_eq", "protein_meat_oz_eq", "protein_poultry_oz_eq", "protein_eggs_oz_eq",
                   "protein_nuts_seeds_soy_oz_eq", "protein_legumes_oz_eq", "grains_whole_oz_eq",
@@ -134,6 +119,38 @@ def cap_weeks(days: float) -> int:
     return max(1, math.ceil(days / 7.0 - 1e-9))
 
 
+@dataclass(frozen=True)
+class PatternLimits:
+    """How near the pattern a plan stays, as shares of the pattern's amounts
+    (``food_data/patterns/pattern_limits.csv``, each row with its source): protein foods and dairy
+    at most so much of the daily amount; for omnivores, meats, poultry and eggs between two shares
+    of the weekly amount, and nuts, seeds and soy and (with legumes counted as vegetables) beans,
+    peas and lentils at most a share of it; seafood at least a share of the FDA/EPA floor."""
+
+    protein_foods_max: float
+    dairy_max: float
+    meat_poultry_eggs_min: float
+    meat_poultry_eggs_max: float
+    nuts_seeds_soy_max: float
+    legumes_max: float
+    seafood_min: float
+
+
+@lru_cache(maxsize=2)
+def pattern_limits(child: bool) -> PatternLimits:
+    """Return the ``PatternLimits`` for adults and children 11 and older, or (``child``) for the
+    FDA/EPA fish chart's child rows: their own row where the file has one, else the general row."""
+    from nutriplan.resources import data_path
+
+    table = pd.read_csv(data_path("patterns/pattern_limits.csv"))
+    shares = dict(zip(table.loc[table["life_stage"] == "general", "limit"],
+                      table.loc[table["life_stage"] == "general", "share"].astype(float)))
+    if child:
+        shares.update(zip(table.loc[table["life_stage"] == "child", "limit"],
+                          table.loc[table["life_stage"] == "child", "share"].astype(float)))
+    return PatternLimits(**shares)
+
+
 @dataclass
 class PatternPlan:
     """The pattern a week is planned with and its weekly rules in the pattern's units."""
@@ -145,8 +162,7 @@ class PatternPlan:
     days: int
     weekly_average: bool
     floor_share: float
-    protein_max_share: float = PROTEIN_MAX_SHARE  # protein foods: most a day, times the pattern
-    dairy_max_share: float = DAIRY_MAX_SHARE  # dairy: most a day, times the pattern
+    limits: PatternLimits = field(default_factory=lambda: pattern_limits(False))
 
     def rows_for_day(self, day: int, so_far: dict[str, float]) -> dict[str, tuple[str, float | None, float | None, float | None]]:
         """Return the day's group rows: name -> (pairs column, lo, hi, soft target), given the
@@ -171,22 +187,22 @@ class PatternPlan:
             else:
                 rows[group] = (f"g_{group}", target, None, None)
         col, lo, _, soft = rows["dairy_cup_eq"]
-        rows["dairy_cup_eq"] = (col, lo, self.dairy_max_share * daily["dairy_cup_eq"], soft)
+        rows["dairy_cup_eq"] = (col, lo, self.limits.dairy_max * daily["dairy_cup_eq"], soft)
         for group in SUBGROUPS:
             week = p.weekly[group] * days / 7.0
             lo = due(week) - so_far.get(group, 0.0)
             hi = None
             if group == "veg_legumes_cup_eq" and p.legumes == "vegetables":
-                hi = max(LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0), 0.0)
+                hi = max(self.limits.legumes_max * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0), 0.0)
             rows[group] = (f"g_{group}", lo if lo > 0 else None, hi, week / days)
-        rows["protein_oz_eq"] = ("g_protein_oz_eq", None, self.protein_max_share * daily["protein_oz_eq"],
+        rows["protein_oz_eq"] = ("g_protein_oz_eq", None, self.limits.protein_foods_max * daily["protein_oz_eq"],
                                  daily["protein_oz_eq"])
         rows["whole_grains"] = ("g_whole_minus_refined", -so_far.get("whole_minus_refined", 0.0), None, None)
         rows["grains_oz_eq"] = ("g_grains_oz_eq", None, None, daily["grains_oz_eq"])
         if self.meat_rules:
             week = p.weekly["protein_meat_poultry_eggs_oz_eq"] * days / 7.0
-            lo = due(MEAT_MIN_SHARE * week) - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
-            hi = (MEAT_MAX_SHARE * p.weekly["protein_meat_poultry_eggs_oz_eq"] * cap_weeks(days) * (1 - WEEKLY_MARGIN)
+            lo = due(self.limits.meat_poultry_eggs_min * week) - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0)
+            hi = (self.limits.meat_poultry_eggs_max * p.weekly["protein_meat_poultry_eggs_oz_eq"] * cap_weeks(days) * (1 - WEEKLY_MARGIN)
                   - so_far.get("protein_meat_poultry_eggs_oz_eq", 0.0))
             rows["protein_meat_poultry_eggs_oz_eq"] = ("g_protein_meat_poultry_eggs_oz_eq",
                                                        lo if lo > 0 else None, max(hi, 0.0), week / days)
@@ -203,7 +219,7 @@ class PatternPlan:
             rows[group] = (f"g_{group}", None, None, daily[group])
         if self.meat_rules and p.legumes == "vegetables":  # omnivores (others draw protein from these)
             group = "protein_nuts_seeds_soy_oz_eq"
-            hi = NUTS_MAX_SHARE * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0)
+            hi = self.limits.nuts_seeds_soy_max * p.weekly[group] * cap_weeks(days) * (1 - WEEKLY_MARGIN) - so_far.get(group, 0.0)
             rows[group] = (f"g_{group}", None, max(hi, 0.0), daily[group])
         return {k: v for k, v in rows.items() if v[1] is not None or v[2] is not None or v[3]}
 
@@ -216,16 +232,14 @@ def plan_pattern(targets, options) -> PatternPlan:
     pattern = pattern_for(kcal, pattern_name(options, options.diet))
     fish = options.diet in ("omnivore", "pescatarian") and "fish" not in options.exclude_allergens
     serving, least, most = seafood_limits(profile.age_years, profile.pregnant, profile.lactating)
-    child = profile.age_years < CHILD_AGE_YEARS
-    if child:
-        least *= CHILD_FISH_FLOOR_SHARE
+    limits = pattern_limits(fish_chart_child(profile.age_years))
+    least *= limits.seafood_min
     return PatternPlan(
         pattern=pattern, seafood_oz_week=(least, most) if fish else None,
         seafood_serving_oz=serving if fish else None, meat_rules=options.diet == "omnivore",
         days=options.days, weekly_average=options.minimum_mode == "weekly_average",
         floor_share=options.daily_floor_share,
-        protein_max_share=CHILD_PROTEIN_MAX_SHARE if child else PROTEIN_MAX_SHARE,
-        dairy_max_share=CHILD_DAIRY_MAX_SHARE if child else DAIRY_MAX_SHARE,
+        limits=limits,
     )
 
 
@@ -303,21 +317,21 @@ def bounds_of(group: str, pplan: PatternPlan, period_days: float) -> tuple[float
         return None, None
     week = period_days > 1
     if group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
-        high = pplan.dairy_max_share * daily * period_days if group == "dairy_cup_eq" else None
+        high = pplan.limits.dairy_max * daily * period_days if group == "dairy_cup_eq" else None
         if pplan.weekly_average and not week:
             return daily * pplan.floor_share, high
         return daily * period_days, high
     if group in SUBGROUPS and week:
-        hi = (LEGUME_MAX_SHARE * p.weekly[group] * cap_weeks(period_days)
+        hi = (pplan.limits.legumes_max * p.weekly[group] * cap_weeks(period_days)
               if group == "veg_legumes_cup_eq" and p.legumes == "vegetables" else None)
         return daily * period_days, hi
     if group == "protein_oz_eq":
-        return None, pplan.protein_max_share * daily * period_days
+        return None, pplan.limits.protein_foods_max * daily * period_days
     if group == "protein_meat_poultry_eggs_oz_eq" and pplan.meat_rules and week:
-        return (MEAT_MIN_SHARE * daily * period_days,
-                MEAT_MAX_SHARE * p.weekly[group] * cap_weeks(period_days))
+        return (pplan.limits.meat_poultry_eggs_min * daily * period_days,
+                pplan.limits.meat_poultry_eggs_max * p.weekly[group] * cap_weeks(period_days))
     if group == "protein_nuts_seeds_soy_oz_eq" and week and pplan.meat_rules and p.legumes == "vegetables":
-        return None, NUTS_MAX_SHARE * p.weekly[group] * cap_weeks(period_days)
+        return None, pplan.limits.nuts_seeds_soy_max * p.weekly[group] * cap_weeks(period_days)
     if group == "protein_seafood_oz_eq" and week:
         if pplan.seafood_oz_week is None:
             return None, 0.0

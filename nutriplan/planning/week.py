@@ -39,6 +39,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from nutriplan.food_patterns import fish_chart_child
 from nutriplan.errors import Conflict, InfeasiblePlanError, SolverError
 from nutriplan.models.diet import STATUSES_WITH_SOLUTION
 from nutriplan.models.plan import PlanOptions
@@ -285,9 +286,6 @@ def fish_allowed(options: PlanOptions) -> bool:
     return options.diet in ("omnivore", "pescatarian") and "fish" not in options.exclude_allergens
 
 
-CHILD_FISH_AGE = 11  # under this age the FDA/EPA chart gives child-sized fish servings
-
-
 def weekly_tag_rules(options: PlanOptions, profile=None) -> tuple[dict[str, float], dict[str, float]]:
     """Return (least servings a week, most servings a week) per category tag for these options."""
     rules = weekly_rules()
@@ -298,7 +296,7 @@ def weekly_tag_rules(options: PlanOptions, profile=None) -> tuple[dict[str, floa
         minimum["fatty_fish"] = options.fatty_fish_servings_per_week
     if not fish_allowed(options):
         minimum.pop("fatty_fish", None)
-    if profile is not None and profile.age_years < CHILD_FISH_AGE and options.fatty_fish_servings_per_week is None:
+    if profile is not None and fish_chart_child(profile.age_years) and options.fatty_fish_servings_per_week is None:
         minimum.pop("fatty_fish", None)  # children: the seafood rows follow the FDA/EPA chart instead
     return minimum, maximum
 
