@@ -100,6 +100,20 @@ def test_hand_edits_that_break_rules_are_all_listed(plan, files, tmp_path):
     assert as_json == {"ok": False, "days": 2, "problems": problems}
 
 
+def test_two_variants_of_one_food_in_a_meal_are_reported(plan, files, tmp_path):
+    """Foods named alike before the first comma are one food: a meal holds one of them."""
+    data = json.loads(files[0].read_text())
+    foods = n.load_foods()
+    avocados = [i for i in foods.index if foods.at[i, "name"].split(",")[0].strip().lower() == "avocado"]
+    assert len(avocados) >= 2
+    lunch = next(m for m in data["days"][0]["meals"] if m["slot"] == "lunch")
+    lunch["items"] = [i for i in lunch["items"] if i["food_id"] not in avocados]
+    lunch["items"] += [{"food_id": a, "name": "", "servings": 0.5, "grams": 0} for a in avocados[:2]]
+    edited = tmp_path / "avocados.json"
+    edited.write_text(json.dumps(data))
+    assert "day 1 lunch: 2 variants of avocado (a meal holds one)" in n.verify_plan(n.read_plan(edited))
+
+
 def test_a_disliked_food_edited_in_is_reported(plan, files, tmp_path):
     data = json.loads(files[0].read_text())
     item = data["days"][0]["meals"][1]["items"][0]

@@ -113,7 +113,8 @@ def plans():
 
 
 def check_plan_as_food(plan, foods) -> None:
-    """Every pattern bound, template, pairing and safety rule, recomputed here."""
+    """Every pattern bound, template, pairing and safety rule, and one variant of a food a meal
+    (names alike before the first comma), recomputed here."""
     profile, options = plan.profile, plan.options
     energy = plan.targets.nutrients["energy_kcal"]
     kcal = energy.value or (energy.min + energy.max) / 2
@@ -143,6 +144,8 @@ def check_plan_as_food(plan, foods) -> None:
         for meal in day.meals:
             meal_kinds = [kinds[i.food_id] for i in meal.items]
             assert follows_a_template(meal.slot, meal_kinds), (day.day, meal.slot, meal_kinds)
+            variants = [i.name.split(",")[0].strip().lower() for i in meal.items]  # avocado and Hass avocado
+            assert len(set(variants)) == len(variants), (day.day, meal.slot, variants)
             for rule in PAIRING:
                 if rule["kind"] in meal_kinds:
                     assert set(rule["needs_kinds"].split(";")) & set(meal_kinds), (day.day, meal.slot, rule["rule"])

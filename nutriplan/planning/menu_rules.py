@@ -19,6 +19,10 @@ some diets, and foods left off a young child's menu. All read from data:
 - ``planning/same_food.csv``: kinds whose variants are one food for variety (the days-a-food
   limit), keyed by the name's first word (fish, poultry: sardines in oil and in tomato sauce are
   one food) or, for a kind whose row says ``before_comma``, its text before the first comma.
+
+And one rule of naming, for every kind: foods whose names are alike before the first comma are
+variants of one food (``variant_of``: "Avocado" and "Avocado, California (Hass)", UV-exposed
+portabella raw and grilled), and a meal holds at most one of them.
 """
 
 from __future__ import annotations
@@ -144,7 +148,8 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     ``min_g`` and ``max_g`` (a pair whose least portion is above its most leaves the menu) and kinds only in the
     slots ``kind_slots.csv`` allows for ``options.diet``; ``meals_a_day`` per pair (``meals_a_day.csv``). Locked (food, slot) pairs are kept as
     they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
-    ``same_food.csv`` (the days-a-food limit counts one key). Index reset."""
+    ``same_food.csv`` (the days-a-food limit counts one key), and ``variant_of`` (a meal holds one
+    food of each). Index reset."""
     if "kind" not in pairs.columns or pairs.empty:
         return pairs
     pairs = pairs.copy()
@@ -163,7 +168,9 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     meals = meals_a_day(options.diet, options.exclude_allergens or [])
     pairs["meals_a_day"] = pairs["kind"].map(meals).fillna(1).astype(int)
     if names is not None:
-        pairs["same_food"] = same_food_keys(pairs["food_id"], pairs["food_id"].map(names), pairs["kind"])
+        named = pairs["food_id"].map(names)
+        pairs["same_food"] = same_food_keys(pairs["food_id"], named, pairs["kind"])
+        pairs["variant_of"] = [variant_of(str(name)) for name in named]
     return pairs
 
 
@@ -180,8 +187,14 @@ def same_food_key(food_id: str, name: str, kind: str) -> str:
     if rule == "first_word":
         return "same:" + re.split(r"[\s,(]+", name.strip().lower(), maxsplit=1)[0]
     if rule == "before_comma":
-        return "same:" + name.split(",")[0].strip().lower()
+        return "same:" + variant_of(name)
     return str(food_id)
+
+
+def variant_of(name: str) -> str:
+    """Return the food a food is a variant of: its name before the first comma, in lower case
+    ("avocado" for "Avocado, California (Hass)")."""
+    return name.split(",")[0].strip().lower()
 
 
 def same_food_keys(food_ids: pd.Series, names: pd.Series, kinds: pd.Series) -> np.ndarray:

@@ -13,7 +13,7 @@ from nutriplan.models.plan import MealPlan
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning import nutrient_rows
 from nutriplan.planning.candidates import DIET_FLAG, as_list
-from nutriplan.planning.menu_rules import meals_a_day
+from nutriplan.planning.menu_rules import meals_a_day, variant_of
 from nutriplan.planning.rules import slot_rules
 from nutriplan.planning.templates import (
     daily_kind_limits,
@@ -78,6 +78,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 if rule.kind in meal_kinds and not set(rule.needs) & set(meal_kinds):
                     problems.append(f"day {d} {meal.slot}: {rule.kind} without {' or '.join(rule.needs)} "
                                     f"({rule.description})")
+            variants = Counter(variant_of(str(table[item.food_id]["name"])) for item in meal.items)
+            problems += [f"day {d} {meal.slot}: {n} variants of {v} (a meal holds one)" for v, n in variants.items() if n > 1]
             for item in meal.items:
                 food = table[item.food_id]
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
