@@ -324,6 +324,21 @@ def test_elastic_shortfalls_equality_and_integrality():
     assert move.relaxed_bound in (pytest.approx(2.0), pytest.approx(4.0))
 
 
+@pytest.mark.parametrize("name", ["highs", "cbc"])
+def test_elastic_shortfalls_to_a_gap_of_its_own_restores_the_solver(name):
+    # 2y == 3, y integer, solved to gap 0 with a solver whose own gap is 50%: the least move (1),
+    # and the solver's gap is as before afterwards (HiGHS keeps it as ``gapRel``, CBC in ``optionsDict``)
+    problem = pulp.LpProblem("eq", pulp.LpMinimize)
+    y = problem.add_variable("y", 0, 10, cat=pulp.LpInteger)
+    problem += y
+    problem += (2 * y == 3, "eq_two_y")
+    solver = make_solver(name, gap_rel=0.5)
+    before = (getattr(solver, "gapRel", None), dict(solver.optionsDict))
+    (move,) = elastic_shortfalls(problem, ["eq_two_y"], solver, gap_rel=0.0).relaxations
+    assert move.amount == pytest.approx(1.0)
+    assert (getattr(solver, "gapRel", None), dict(solver.optionsDict)) == before
+
+
 def test_elastic_shortfalls_rejects_bad_weight():
     with pytest.raises(InputError, match=r"elastic weights must be > 0: min_p"):
         elastic_shortfalls(_bounded_lp(BOUNDS), list(BOUNDS), make_solver(), weights={"min_p": 0})

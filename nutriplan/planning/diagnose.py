@@ -126,6 +126,7 @@ def elastic_shortfalls(
     weights: Mapping[str, float] | None = None,
     relax_integrality: bool = False,
     tolerance: float = DEFAULT_TOLERANCE,
+    gap_rel: float | None = None,
 ) -> ElasticResult:
     """Return which relaxable constraints must move, and by how much (in their own units), for
     ``problem`` to have a solution, from ONE solve of the elastic model (see the module docstring).
@@ -133,15 +134,17 @@ def elastic_shortfalls(
     ``weights`` overrides the cost per unit of slack of a constraint (default
     ``1 / max(|bound|, 1)``); a weight must be > 0. ``relax_integrality`` solves the LP relaxation
     instead (much cheaper on a big MILP, but it may report nothing to relax when only integrality
-    makes the model infeasible). The elastic model keeps the problem's hard constraints, variable
-    bounds and (unless relaxed) integrality."""
+    makes the model infeasible). ``gap_rel`` solves the MILP to that relative gap instead of the
+    solver's own (0: the least relaxation; within a gap, a solution may relax rows that need not
+    move). The elastic model keeps the problem's hard constraints, variable bounds and (unless
+    relaxed) integrality."""
     relaxable = _checked_names(problem, relaxable)
     weights = dict(weights or {})
     bad = [n for n, w in weights.items() if not (w > 0)]
     if bad:
         raise InputError(f"elastic weights must be > 0: {', '.join(bad)}")
     sub, slacks = _elastic_model(problem, set(relaxable), weights)
-    with _integrality(solver, relax=relax_integrality):
+    with _integrality(solver, relax=relax_integrality), _gap(solver, gap_rel):
         report = run_solver(sub, solver)
     if report.is_infeasible:
         return ElasticResult((), report, hard_infeasible=True)
@@ -350,6 +353,26 @@ def _elastic_filter(problem, relaxable: list[str], solver, reports: list) -> lis
             return None
     order = {n: i for i, n in enumerate(relaxable)}
     return sorted(enforced, key=order.__getitem__)
+
+
+@contextmanager
+def _gap(solver: pulp.LpSolver, gap_rel: float | None):
+    """Temporarily solve to the relative gap ``gap_rel`` (None: the solver's own). PuLP's HiGHS
+    reads ``gapRel``; its command-line solvers (CBC) read ``optionsDict["gapRel"]``."""
+    if gap_rel is None:
+        yield
+        return
+    holder, key = (solver.__dict__, "gapRel") if isinstance(solver, pulp.HiGHS) else (solver.optionsDict, "gapRel")
+    missing = key not in holder
+    saved = holder.get(key)
+    holder[key] = gap_rel
+    try:
+        yield
+    finally:
+        if missing:
+            del holder[key]
+        else:
+            holder[key] = saved
 
 
 @contextmanager
