@@ -101,7 +101,8 @@ def test_hand_edits_that_break_rules_are_all_listed(plan, files, tmp_path):
 
 
 def test_two_variants_of_one_food_in_a_meal_are_reported(plan, files, tmp_path):
-    """Foods named alike before the first comma are one food: a meal holds one of them."""
+    """Foods named alike before the first comma are one food: a meal holds one of them, and they
+    are served at one meal a day."""
     data = json.loads(files[0].read_text())
     foods = n.load_foods()
     avocados = [i for i in foods.index if foods.at[i, "name"].split(",")[0].strip().lower() == "avocado"]
@@ -112,6 +113,14 @@ def test_two_variants_of_one_food_in_a_meal_are_reported(plan, files, tmp_path):
     edited = tmp_path / "avocados.json"
     edited.write_text(json.dumps(data))
     assert "day 1 lunch: 2 variants of avocado (a meal holds one)" in n.verify_plan(n.read_plan(edited))
+    # and (but for staples) a food's variants are served at as many meals a day as one food
+    dinner = next(m for m in data["days"][0]["meals"] if m["slot"] == "dinner")
+    dinner["items"] = [i for i in dinner["items"] if i["food_id"] not in avocados]
+    dinner["items"].append(lunch["items"].pop())
+    edited.write_text(json.dumps(data))
+    problems = n.verify_plan(n.read_plan(edited))
+    assert not any("variants of avocado" in p for p in problems)
+    assert f"day 1: avocado served at 2 meals ({', '.join(sorted(avocados[:2]))}), allowed 1" in problems
 
 
 def test_a_disliked_food_edited_in_is_reported(plan, files, tmp_path):

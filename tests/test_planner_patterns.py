@@ -48,6 +48,7 @@ PATTERNS = _rows("patterns/dietary_patterns.csv")
 SEAFOOD = {r["food_id"]: r for r in _rows("patterns/seafood.csv")}
 TEMPLATES = [r for r in _rows("planning/meal_templates.csv") if r["culture"] == "western"]
 PAIRING = _rows("planning/pairing_rules.csv")
+MEALS_A_DAY = _rows("planning/meals_a_day.csv")
 LIMITS = {(r["limit"], r["life_stage"]): float(r["share"]) for r in _rows("patterns/pattern_limits.csv")}
 
 
@@ -113,8 +114,8 @@ def plans():
 
 
 def check_plan_as_food(plan, foods) -> None:
-    """Every pattern bound, template, pairing and safety rule, and one variant of a food a meal
-    (names alike before the first comma), recomputed here."""
+    """Every pattern bound, template, pairing and safety rule, and one variant of a food a meal and
+    (but for staples) at one meal a day (names alike before the first comma), recomputed here."""
     profile, options = plan.profile, plan.options
     energy = plan.targets.nutrients["energy_kcal"]
     kcal = energy.value or (energy.min + energy.max) / 2
@@ -159,6 +160,15 @@ def check_plan_as_food(plan, foods) -> None:
                 if fish and profile.pregnant:
                     assert fish["smoked_refrigerated"] != "true" and fish["raw"] != "true", item.name
         assert legume_dishes <= (2 if options.diet == "vegan" else 1), (day.day, legume_dishes)
+        plain = Counter(i.name.split(",")[0].strip().lower() for m in day.meals for i in m.items
+                        if not foods.at[i.food_id, "staple"])  # macaroni at lunch and whole-wheat macaroni at dinner
+        meals_a_day = {r["kind"]: int(r["meals_a_day"]) for r in MEALS_A_DAY
+                       if options.diet in r["diets"].split(";") or r["or_without_allergen"] in options.exclude_allergens}
+        most: Counter = Counter()
+        for i in (i for m in day.meals for i in m.items):
+            name = i.name.split(",")[0].strip().lower()
+            most[name] = max(most[name], meals_a_day.get(kinds[i.food_id], 1))
+        assert all(count <= most[name] for name, count in plain.items()), (day.day, plain)
     days = len(plan.days)
     assert week["grains_whole_oz_eq"] >= week["grains_refined_oz_eq"] - 1e-6
     seafood = week["protein_seafood_oz_eq"]

@@ -10,7 +10,8 @@ Variables, for every (food, slot) pair the day may use:
 Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutrient minimums and
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
 macronutrients, slot energy shares, item counts per slot, each food at one meal a day (or its
-``meals_a_day``) and one variant of a food a meal (``variant_of``), one template per meal (binary
+``meals_a_day``), one variant of a food a meal and (but for staples) a food's variants at as many
+meals a day as the food (``variant_of``), one template per meal (binary
 ``t_<slot>_<template>``) with its components' counts, pairing rules within each meal, kind limits
 over the day, food-group rows of the dietary pattern (floors, caps, soft targets), locked items,
 weekly category budgets passed in as the day's share. The objective prefers recommended,
@@ -167,7 +168,7 @@ class DayModel:
 
 def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
     """Return the model of one day (see the module docstring); without ``variant_rows``, a
-    relaxation of it with no one-variant-a-meal rows (the LP that ranks a kernel's pairs)."""
+    relaxation of it with no rows on a food's variants (the LP that ranks a kernel's pairs)."""
     d = inputs.day
     pairs = inputs.pairs
     step = inputs.portion_step
@@ -264,6 +265,12 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
         for (slot, _variant), rows in groups.items():
             if len(rows) > 1:
                 m.row(f"one_variant_{pairs['food_id'].iloc[rows[0]]}_{slot}_day{d}", {y[i]: 1.0 for i in rows}, LE, 1.0)
+        # and, but for staples, at as many meals a day as one food (not macaroni at lunch and at dinner)
+        plain = ~pairs["staple"].to_numpy(bool) if "staple" in pairs.columns else np.ones(len(pairs), bool)
+        for _variant, rows in positions[plain].groupby(pairs["variant_of"].to_numpy()[plain]).agg(list).items():
+            most = int(max(meals[i] for i in rows))
+            if len(rows) > most and pairs["food_id"].iloc[rows].nunique() > 1:
+                m.row(f"one_variant_{pairs['food_id'].iloc[rows[0]]}_day{d}", {y[i]: 1.0 for i in rows}, LE, most)
 
     templates = _template_rows(m, inputs, y, d) if inputs.templates is not None else {}
     for name, (column, lo, hi, soft) in inputs.group_rows.items():
@@ -421,9 +428,9 @@ def solve_day(inputs: DayInputs, solver) -> DayResult:
         result.servings = result.servings.reindex(whole_index, fill_value=0.0)
         return result
     started = time.perf_counter()
-    # the LP that ranks the kernels' pairs leaves out the one-variant-a-meal rows: kernels as without
-    # them (they bind on about 2% of days; in the LP they moved every kernel, for +7-14% CPU a week),
-    # and its bound is still a bound; every kernel's MILP holds them
+    # the LP that ranks the kernels' pairs leaves out the rows on a food's variants (in the LP the
+    # one-variant-a-meal rows cost +7-14% CPU a week, against +2-5% left out); a relaxation: its
+    # bound is still a bound; every kernel's MILP holds them
     model = build_day_model(inputs, variant_rows=False)
     linear, n, y = model.linear, model.n, model.y
     saved, solver.mip = solver.mip, False

@@ -22,7 +22,9 @@ some diets, and foods left off a young child's menu. All read from data:
 
 And one rule of naming, for every kind: foods whose names are alike before the first comma are
 variants of one food (``variant_of``: "Avocado" and "Avocado, California (Hass)", UV-exposed
-portabella raw and grilled), and a meal holds at most one of them.
+portabella raw and grilled): a meal holds at most one of them, and but for staples (milks, oils,
+water) they are served at as many meals a day as one food (not macaroni at lunch and whole-wheat
+macaroni at dinner, not two yogurts a day).
 """
 
 from __future__ import annotations

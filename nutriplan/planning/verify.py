@@ -98,6 +98,16 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 problems.append(f"day {d}: {kinds_today[kind]} {kind} items, allowed {most} a day")
         problems += [f"day {d}: {f} served in {n} slots, allowed {meals.get(kinds[f], 1)}"
                      for f, n in foods_today.items() if n > meals.get(kinds[f], 1)]
+        variants: dict[str, set[tuple[str, str]]] = {}  # non-staple foods named alike: at as many meals as one food
+        for meal in day.meals:
+            for item in meal.items:
+                if not table[item.food_id].get("staple", False):
+                    variants.setdefault(variant_of(str(table[item.food_id]["name"])), set()).add((meal.slot, item.food_id))
+        for variant, served in variants.items():
+            slots, ids = {slot for slot, _ in served}, sorted({f for _, f in served})
+            most = max(meals.get(kinds[f], 1) for f in ids)
+            if len(ids) > 1 and len(slots) > most:
+                problems.append(f"day {d}: {variant} served at {len(slots)} meals ({', '.join(ids)}), allowed {most}")
         days_used.update(f for f in foods_today if not table[f].get("staple", False))
         if dinner_protein & previous_dinner_protein:
             problems.append(f"day {d}: dinner protein {sorted(dinner_protein & previous_dinner_protein)} repeats day {d - 1}")
