@@ -8,6 +8,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import nutriplan as n
@@ -143,10 +144,11 @@ def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
 
 
 def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_plans, child, foods):
-    """Meat and poultry (``max_scales_down``) weigh at most ``max_g`` times the person's portion
-    scale below 1, to the nearest portion step: a child of 6 gets 1.5-oz dishes, not 3 oz."""
+    """Meat, poultry and processed meat (``max_scales_down``) weigh at most ``max_g`` times the
+    person's portion scale below 1, to the nearest portion step: a child of 6 gets 1.5-oz dishes
+    (of roast ham too), not 3 oz."""
     down = {kind for kind, row in PORTIONS.items() if row.get("max_scales_down") == "true"}
-    assert down == {"meat", "poultry"}
+    assert down == {"meat", "poultry", "processed_meat"}
     checked = 0
     for plan in (*adult_plans.values(), child):
         if _scale(plan) >= 1.0:
@@ -160,6 +162,16 @@ def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_p
     assert checked >= 5
     child_meat = [grams for *_, grams, kind in _items(child, foods) if kind in down]
     assert child_meat and max(child_meat) < 85
+
+
+def test_a_childs_roast_ham_is_capped_like_meat():
+    """A ham of 85 g a serving (processed meat) at a child's portion scale of 0.62 (1,237 kcal) and
+    half-serving steps: at most one step (42.5 g), as a meat dish; at scale 1 its own most steps."""
+    from nutriplan.planning.menu_rules import capped_steps
+
+    pairs = pd.DataFrame({"kind": ["processed_meat", "meat"], "serving_g": [85.0, 85.0], "max_steps": [2, 2]})
+    assert capped_steps(pairs, 0.62, step=0.5).tolist() == [1, 1]
+    assert capped_steps(pairs, 1.0, step=0.5).tolist() == [2, 2]
 
 
 def test_a_protein_dish_is_at_least_its_kinds_least_portion(adult_plans, child, foods):
