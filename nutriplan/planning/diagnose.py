@@ -362,17 +362,17 @@ def _gap(solver: pulp.LpSolver, gap_rel: float | None):
     if gap_rel is None:
         yield
         return
-    holder, key = (solver.__dict__, "gapRel") if isinstance(solver, pulp.HiGHS) else (solver.optionsDict, "gapRel")
-    missing = key not in holder
-    saved = holder.get(key)
-    holder[key] = gap_rel
+    holder = solver.__dict__ if isinstance(solver, pulp.HiGHS) else solver.optionsDict
+    missing = "gapRel" not in holder
+    saved = holder.get("gapRel")
+    holder["gapRel"] = gap_rel
     try:
         yield
     finally:
         if missing:
-            del holder[key]
+            del holder["gapRel"]
         else:
-            holder[key] = saved
+            holder["gapRel"] = saved
 
 
 @contextmanager

@@ -151,7 +151,7 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     slots ``kind_slots.csv`` allows for ``options.diet``; ``meals_a_day`` per pair (``meals_a_day.csv``). Locked (food, slot) pairs are kept as
     they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
     ``same_food.csv`` (the days-a-food limit counts one key), and ``variant_of`` (a meal holds one
-    food of each). Index reset."""
+    food of each; but for staples, at as many meals a day as one food). Index reset."""
     if "kind" not in pairs.columns or pairs.empty:
         return pairs
     pairs = pairs.copy()
