@@ -143,11 +143,8 @@ def pattern_limits(child: bool) -> PatternLimits:
     from nutriplan.resources import data_path
 
     table = pd.read_csv(data_path("patterns/pattern_limits.csv"))
-    shares = dict(zip(table.loc[table["life_stage"] == "general", "limit"],
-                      table.loc[table["life_stage"] == "general", "share"].astype(float)))
-    if child:
-        shares.update(zip(table.loc[table["life_stage"] == "child", "limit"],
-                          table.loc[table["life_stage"] == "child", "share"].astype(float)))
+    stages = ("general", "child") if child else ("general",)
+    shares = {row.limit: float(row.share) for stage in stages for row in table[table["life_stage"] == stage].itertuples()}
     return PatternLimits(**shares)
 
 
