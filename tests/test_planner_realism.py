@@ -131,6 +131,23 @@ def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
     assert checked >= 7
 
 
+def test_a_bean_dish_is_about_a_cup(adult_plans, child, foods):
+    """Beans, peas, lentils: at most ``max_g`` (about a cup cooked, 180 g) scaled up with the
+    portion scale, whatever the food's own most servings allow; a kidney-bean pair of 1.5 cups
+    (three half-cup steps) is capped at two steps for a 2,000-kcal adult."""
+    from nutriplan.planning.menu_rules import capped_steps
+
+    pairs = pd.DataFrame({"kind": ["legume"], "serving_g": [177.0], "max_steps": [3]})
+    assert capped_steps(pairs, 1.0, step=0.5).tolist() == [2]
+    checked = 0
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, kind in _items(plan, foods):
+            if kind == "legume":
+                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
+                checked += 1
+    assert checked >= 3
+
+
 def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
     """Water, tea, coffee: at most ``max_g`` (a 750-mL bottle) with one meal, whatever the food's
     own serving range allows (tap water's is 1-12 cups)."""
