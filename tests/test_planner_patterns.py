@@ -58,6 +58,11 @@ def limit(name: str, age_years: float) -> float:
     return LIMITS.get((name, "child"), LIMITS[(name, "general")]) if age_years < 11 else LIMITS[(name, "general")]
 
 
+def base_name(name: str) -> str:
+    """A food's name before the first comma, in lower case: the food its variants share."""
+    return name.split(",")[0].strip().lower()
+
+
 def amount(food_id: str, column: str, grams: float) -> float:
     """Equivalents of ``grams`` of a food (unknown counted as 0: a floor must hold without it)."""
     value = EQUIVALENTS[food_id][column]
@@ -127,6 +132,8 @@ def check_plan_as_food(plan, foods) -> None:
     weekly_mode = options.minimum_mode == "weekly_average"
     used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
     kinds = food_kinds(foods.loc[used]).to_dict()
+    meals_a_day = {r["kind"]: int(r["meals_a_day"]) for r in MEALS_A_DAY
+                   if options.diet in r["diets"].split(";") or r["or_without_allergen"] in options.exclude_allergens}
     week: Counter = Counter()
     for day in plan.days:
         g = day_groups(day)
@@ -145,7 +152,7 @@ def check_plan_as_food(plan, foods) -> None:
         for meal in day.meals:
             meal_kinds = [kinds[i.food_id] for i in meal.items]
             assert follows_a_template(meal.slot, meal_kinds), (day.day, meal.slot, meal_kinds)
-            variants = [i.name.split(",")[0].strip().lower() for i in meal.items]  # avocado and Hass avocado
+            variants = [base_name(i.name) for i in meal.items]  # avocado and Hass avocado
             assert len(set(variants)) == len(variants), (day.day, meal.slot, variants)
             for rule in PAIRING:
                 if rule["kind"] in meal_kinds:
@@ -160,14 +167,12 @@ def check_plan_as_food(plan, foods) -> None:
                 if fish and profile.pregnant:
                     assert fish["smoked_refrigerated"] != "true" and fish["raw"] != "true", item.name
         assert legume_dishes <= (2 if options.diet == "vegan" else 1), (day.day, legume_dishes)
-        plain = Counter(i.name.split(",")[0].strip().lower() for m in day.meals for i in m.items
-                        if not foods.at[i.food_id, "staple"])  # macaroni at lunch and whole-wheat macaroni at dinner
-        meals_a_day = {r["kind"]: int(r["meals_a_day"]) for r in MEALS_A_DAY
-                       if options.diet in r["diets"].split(";") or r["or_without_allergen"] in options.exclude_allergens}
+        plain: Counter = Counter()  # non-staples: macaroni at lunch and whole-wheat macaroni at dinner
         most: Counter = Counter()
-        for i in (i for m in day.meals for i in m.items):
-            name = i.name.split(",")[0].strip().lower()
-            most[name] = max(most[name], meals_a_day.get(kinds[i.food_id], 1))
+        for item in (i for m in day.meals for i in m.items):
+            name = base_name(item.name)
+            most[name] = max(most[name], meals_a_day.get(kinds[item.food_id], 1))
+            plain[name] += not foods.at[item.food_id, "staple"]
         assert all(count <= most[name] for name, count in plain.items()), (day.day, plain)
     days = len(plan.days)
     assert week["grains_whole_oz_eq"] >= week["grains_refined_oz_eq"] - 1e-6

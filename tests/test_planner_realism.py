@@ -121,14 +121,19 @@ def _cap_g(plan, kind: str, food) -> float:
             + 0.5 * plan.options.portion_step * float(food["serving_g"]) + 0.1)
 
 
-def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
+def _items_within_cap(plans, foods, kinds: tuple[str, ...]) -> int:
+    """Assert every item of ``kinds`` in ``plans`` weighs at most ``_cap_g``; return how many."""
     checked = 0
-    for plan in (*adult_plans.values(), child):
+    for plan in plans:
         for day, slot, food, grams, kind in _items(plan, foods):
-            if kind in ("milk", "plant_milk"):
+            if kind in kinds:
                 assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
                 checked += 1
-    assert checked >= 7
+    return checked
+
+
+def test_a_glass_of_milk_is_one_cup(adult_plans, child, foods):
+    assert _items_within_cap((*adult_plans.values(), child), foods, ("milk", "plant_milk")) >= 7
 
 
 def test_a_bean_dish_is_about_a_cup(adult_plans, child, foods):
@@ -139,25 +144,13 @@ def test_a_bean_dish_is_about_a_cup(adult_plans, child, foods):
 
     pairs = pd.DataFrame({"kind": ["legume"], "serving_g": [177.0], "max_steps": [3]})
     assert capped_steps(pairs, 1.0, step=0.5).tolist() == [2]
-    checked = 0
-    for plan in (*adult_plans.values(), child):
-        for day, slot, food, grams, kind in _items(plan, foods):
-            if kind == "legume":
-                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
-                checked += 1
-    assert checked >= 3
+    assert _items_within_cap((*adult_plans.values(), child), foods, ("legume",)) >= 3
 
 
 def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
     """Water, tea, coffee: at most ``max_g`` (a 750-mL bottle) with one meal, whatever the food's
     own serving range allows (tap water's is 1-12 cups)."""
-    checked = 0
-    for plan in (*adult_plans.values(), child):
-        for day, slot, food, grams, kind in _items(plan, foods):
-            if kind == "drink":
-                assert grams <= _cap_g(plan, kind, food), (day, slot, food["name"], grams)
-                checked += 1
-    assert checked >= 3
+    assert _items_within_cap((*adult_plans.values(), child), foods, ("drink",)) >= 3
 
 
 def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_plans, child, foods):

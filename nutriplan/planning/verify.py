@@ -69,6 +69,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         foods_today: Counter[str] = Counter()
         dinner_protein = set()
         kinds_today: Counter[str] = Counter()
+        variants: dict[str, set[tuple[str, str]]] = {}  # variant -> (slot, food id) served today
         for meal in day.meals:
             meal_kinds = [kinds[item.food_id] for item in meal.items]
             kinds_today.update(meal_kinds)
@@ -78,10 +79,13 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 if rule.kind in meal_kinds and not set(rule.needs) & set(meal_kinds):
                     problems.append(f"day {d} {meal.slot}: {rule.kind} without {' or '.join(rule.needs)} "
                                     f"({rule.description})")
-            variants = Counter(variant_of(str(table[item.food_id]["name"])) for item in meal.items)
-            problems += [f"day {d} {meal.slot}: {n} variants of {v} (a meal holds one)" for v, n in variants.items() if n > 1]
-            for item in meal.items:
+            names = [variant_of(str(table[item.food_id]["name"])) for item in meal.items]
+            problems += [f"day {d} {meal.slot}: {n} variants of {v} (a meal holds one)"
+                         for v, n in Counter(names).items() if n > 1]
+            for item, variant in zip(meal.items, names):
                 food = table[item.food_id]
+                if not food.get("staple", False):  # non-staple foods named alike: at as many meals as one food
+                    variants.setdefault(variant, set()).add((meal.slot, item.food_id))
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
                 foods_today[item.food_id] += 1
                 problems += _item_problems(item, food, meal.slot, d, options, steps[item.food_id],
@@ -98,11 +102,6 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 problems.append(f"day {d}: {kinds_today[kind]} {kind} items, allowed {most} a day")
         problems += [f"day {d}: {f} served in {n} slots, allowed {meals.get(kinds[f], 1)}"
                      for f, n in foods_today.items() if n > meals.get(kinds[f], 1)]
-        variants: dict[str, set[tuple[str, str]]] = {}  # non-staple foods named alike: at as many meals as one food
-        for meal in day.meals:
-            for item in meal.items:
-                if not table[item.food_id].get("staple", False):
-                    variants.setdefault(variant_of(str(table[item.food_id]["name"])), set()).add((meal.slot, item.food_id))
         for variant, served in variants.items():
             slots, ids = {slot for slot, _ in served}, sorted({f for _, f in served})
             most = max(meals.get(kinds[f], 1) for f in ids)
