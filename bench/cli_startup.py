@@ -6,7 +6,9 @@ as the installed console script in a subprocess, as a user runs them.
 
 Prints one row per command: median, fastest and slowest of the runs, and the interpreter's own
 start-up and ``import pandas`` as reference rows (the floor a command that reads a table with
-pandas cannot go below). Where the time goes: ``python -X importtime -c "import nutriplan_cli.main"``.
+pandas cannot go below; the ``foods`` look-ups on the curated table read it with the ``csv`` module,
+``--foods full`` with pandas, a row without a goal). Where the time goes: ``python -X importtime -c
+"import nutriplan_cli.main"``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ def main() -> None:
                                                   "json"], GOAL_NO_SOLVE_S),
         ("nutriplan foods search salmon", [exe, "foods", "search", "salmon"], GOAL_NO_SOLVE_S),
         ("nutriplan foods show 15086", [exe, "foods", "show", "15086"], GOAL_NO_SOLVE_S),
+        ("nutriplan foods top vitamin_d_iu --per serving", [exe, "foods", "top", "vitamin_d_iu", "--per",
+                                                            "serving"], GOAL_NO_SOLVE_S),
+        ("nutriplan foods search salmon --foods full", [exe, "foods", "search", "salmon", "--foods", "full"], None),
         ("nutriplan plan --help", [exe, "plan", "--help"], GOAL_NO_SOLVE_S),
     ]
     if not args.no_plan:

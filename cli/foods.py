@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 FORMATS = click.Choice(["table", "json", "csv"])
 TABLE_NUTRIENTS = ["energy_kcal", "protein_g", "calcium_mg", "magnesium_mg", "vitamin_d_iu"]
-IDENTITY = ["name", "food_group", "serving_g", "household", "serving_label", "role"]
 LISTS = ["slots", "allergens", "tags"]
 
 foods_option = click.option(
@@ -40,24 +39,26 @@ def foods() -> None:
     """
 
 
-def _format(table: pd.DataFrame, fmt: str, extra: list[str] | None = None) -> str:
+def _records_text(records: list[dict], fmt: str, extra: list[str] | None = None) -> str:
+    """Return food records (``nutriplan.food_records``) as JSON or as a plain-text table."""
     if fmt == "json":
-        return json.dumps(nutriplan.food_records(table, extra), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        frame = table.copy()
-        for column in LISTS:
-            if column in frame.columns:
-                frame[column] = [";".join(v) if isinstance(v, tuple) else "" for v in frame[column]]
-        drop = [c for c in frame.columns if str(c).startswith(("slot_", "tag_", "allergen_"))]
-        return frame.drop(columns=drop).to_csv(lineterminator="\n")
-    return _table_text(table, extra)
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return _table_text(records, extra)
 
 
-def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
+def _csv_text(table: pd.DataFrame) -> str:
+    """Return food table rows as CSV: every column but the indicators, lists ``;``-separated."""
+    frame = table.copy()
+    for column in LISTS:
+        if column in frame.columns:
+            frame[column] = [";".join(v) if isinstance(v, tuple) else "" for v in frame[column]]
+    drop = [c for c in frame.columns if str(c).startswith(("slot_", "tag_", "allergen_"))]
+    return frame.drop(columns=drop).to_csv(lineterminator="\n")
+
+
+def _table_text(records: list[dict], extra: list[str] | None = None) -> str:
     """Return a plain-text table that fits 100 columns."""
-    import pandas as pd
-
-    if table.empty:
+    if not records:
         return "no foods found\n"
     columns = extra or TABLE_NUTRIENTS
     headers = ["food_id", "name", *[c for c in columns]]
@@ -65,16 +66,15 @@ def _table_text(table: pd.DataFrame, extra: list[str] | None = None) -> str:
     budget = 100 - sum(widths[2:]) - 2 * len(widths) - 7
     widths[1] = max(20, min(34, budget))
     lines = ["  ".join(h[:w].ljust(w) if i < 2 else h[:w].rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
-    for food_id, row in table.iterrows():
-        cells = [str(food_id).ljust(widths[0]), nutriplan.clip_text(str(row["name"]), widths[1]).ljust(widths[1])]
+    for record in records:
+        cells = [str(record["food_id"]).ljust(widths[0]),
+                 nutriplan.clip_text(str(record["name"]), widths[1]).ljust(widths[1])]
         for column, width in zip(columns, widths[2:]):
-            value = row[column]
-            text = "-" if pd.isna(value) else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+            value = record[column]
+            text = "-" if value is None else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
             cells.append(text.rjust(width))
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
-
-
 
 
 @foods.command("search")
@@ -91,8 +91,10 @@ def search_command(text: str, foods_source: str, fmt: str, out: Path | None, lim
       nutriplan foods search "salmon canned" --format json
     """
     check_writable(out)
-    found = nutriplan.search_foods(text, foods=nutriplan.load_foods(foods_source))
-    emit(_format(found.head(limit), fmt), out)
+    if fmt == "csv":
+        emit(_csv_text(nutriplan.search_foods(text, foods=nutriplan.load_foods(foods_source)).head(limit)), out)
+        return
+    emit(_records_text(nutriplan.search_food_records(text, foods=foods_source, limit=limit), fmt), out)
 
 
 @foods.command("show")
@@ -107,35 +109,29 @@ def show_command(food_id: str, foods_source: str, fmt: str, out: Path | None) ->
     Example:
       nutriplan foods show 15086 --format json
     """
-    import pandas as pd
-
     check_writable(out)
-    nutrient_keys = nutriplan.nutrient_keys
-    table = nutriplan.load_foods(foods_source)
-    item = nutriplan.food(food_id, foods=table)
-    row = table.loc[[item.food_id]]
-    if fmt != "table":
-        emit(_format(row, fmt, extra=[c for c in row.columns if c not in nutrient_keys() and c != "vitamin_d_mcg"
-                                      and pd.api.types.is_float_dtype(row[c]) and c not in IDENTITY
-                                      and c not in ("serving_g", "min_servings", "max_servings")]), out)
+    if fmt == "csv":
+        table = nutriplan.load_foods(foods_source)
+        emit(_csv_text(table.loc[[nutriplan.food(food_id, foods=table).food_id]]), out)
         return
-    lines = [f"{item.food_id}  {item.name}"]
-    if item.food_group:
-        lines.append(f"food group: {item.food_group}")
-    lines.append(f"serving:    {item.serving_label or 'unknown'}")
-    lines.append(f"slots:      {', '.join(item.slots) or '-'}    role: {item.role or '-'}")
-    lines.append(f"tags:       {', '.join(item.tags) or '-'}")
-    allergens = "not assessed" if item.allergens is None else (", ".join(item.allergens) or "none")
+    record = nutriplan.food_record(food_id, foods=foods_source)
+    if fmt == "json":
+        emit(_records_text([record], fmt), out)
+        return
+    lines = [f"{record['food_id']}  {record['name']}"]
+    if record["food_group"]:
+        lines.append(f"food group: {record['food_group']}")
+    lines.append(f"serving:    {record['serving_label'] or 'unknown'}")
+    lines.append(f"slots:      {', '.join(record['slots'] or ()) or '-'}    role: {record['role'] or '-'}")
+    lines.append(f"tags:       {', '.join(record['tags'] or ()) or '-'}")
+    allergens = "not assessed" if record["allergens"] is None else (", ".join(record["allergens"]) or "none")
     lines.append(f"allergens:  {allergens}")
     lines.append("")
     lines.append(f"{'nutrient':<24}{'per 100 g':>12}{'per serving':>14}")
-    serving = item.serving_g
-    columns = [c for c in table.columns if c in (*nutrient_keys(), "vitamin_d_mcg")]
-    columns += [c for c in table.columns if c not in columns and pd.api.types.is_float_dtype(table[c])
-                and c not in ("serving_g", "min_servings", "max_servings")]
-    for column in columns:
-        value = row.iloc[0][column]
-        if pd.isna(value):
+    serving = record["serving_g"]
+    for column in [c for c in record if c not in ("food_id", *nutriplan.RECORD_COLUMNS)]:
+        value = record[column]
+        if value is None:
             per100, per_serving = "unknown", ""
         else:
             per100 = f"{value:.4g}"
@@ -162,10 +158,14 @@ def top_command(nutrient: str, per: str, tag: str | None, limit: int, foods_sour
       nutriplan foods top vitamin_d_iu --per serving --tag fortified_food --limit 5
     """
     check_writable(out)
-    ranked = nutriplan.top_foods(nutrient, per=per, tag=tag, limit=limit, foods=nutriplan.load_foods(foods_source))
+    if fmt == "csv":
+        emit(_csv_text(nutriplan.top_foods(nutrient, per=per, tag=tag, limit=limit,
+                                           foods=nutriplan.load_foods(foods_source))), out)
+        return
     column = f"{nutrient}_per_{per}"
     shown = [column] + [c for c in ("serving_g", "energy_kcal") if c != column]
-    emit(_format(ranked, fmt, extra=shown if fmt == "table" else [column]), out)
+    ranked = nutriplan.top_food_records(nutrient, per=per, tag=tag, limit=limit, foods=foods_source)
+    emit(_records_text(ranked, fmt, extra=shown), out)
 
 
 @foods.command("import-fdc")

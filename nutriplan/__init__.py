@@ -77,6 +77,7 @@ _lazy("nutriplan.nutrients", "nutrient_keys", "nutrient_table")
 _lazy("nutriplan.fdc", "fdc_table_csv", "import_fdc")
 _lazy("nutriplan.foods", "food", "food_categories", "food_records", "food_vocabulary", "load_foods",
       "nutrient_columns", "read_food_csv", "search_foods", "top_foods")
+_lazy("nutriplan.food_lookup", "RECORD_COLUMNS", "food_record", "search_food_records", "top_food_records")
 
 # --- targets (issue 3) ---
 _lazy("nutriplan.clinical", "vitamin_d_status", "vitamin_d_status_nmol_l")

@@ -44,6 +44,20 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nutriplan.errors import FoodTableError, InputError, Problem, UnknownFoodError
+from nutriplan.food_lookup import (
+    BUNDLED_SOURCES,
+    RECORD_COLUMNS,
+    UNKNOWN_FOOD_HINT,
+    category_names,
+    check_top_request,
+    name_matches,
+    parse_amount,
+    parse_flag,
+    parse_list,
+    ranked_amounts,
+    search_words,
+    serving_label,
+)
 from nutriplan.full_tier import load_flags
 from nutriplan.nutrients import VITAMIN_D_IU_PER_MCG, nutrient_keys
 from nutriplan.resources import data_path
@@ -52,9 +66,7 @@ from nutriplan.textfile import read_user_text
 if TYPE_CHECKING:  # the pydantic model is imported by row_to_food: search and top never need it
     from nutriplan.models.food import Food
 
-BUNDLED_SOURCES = {"curated": "curated_foods.csv", "full": "sr24/foods_full.csv.gz"}
 ROLE_RULES_FILE = "sr24/role_rules.csv"  # full tier: meal role and slots by SR24 group and name
-PER_BASES = ("100g", "serving", "100kcal")
 REQUIRED_USER_COLUMNS = ("food_id", "name", "energy_kcal")
 LIST_COLUMNS = ("slots", "allergens", "tags")
 FLAG_COLUMNS = ("vegan", "vegetarian", "pescatarian")
@@ -62,8 +74,6 @@ TEXT_COLUMNS = ("name", "sr24_name", "food_group", "household", "serving_label",
                 "role", "vitamin_d_source", "tags_source")
 NUMERIC_STRUCTURE = ("serving_g", "min_servings", "max_servings")
 _NUTRIENT_SUFFIX = re.compile(r"_(g|mg|mcg|iu|kcal)$")
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f"}
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -106,26 +116,7 @@ def _allowed(vocabulary: str) -> list[str]:
     return list(table.loc[table["vocabulary"] == vocabulary, "value"])
 
 
-def _category_names() -> list[str]:
-    return list(_categories_table()["category"])
-
-
 # ----------------------------------------------------------------------------- loading
-
-def _split(value) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ()
-    return tuple(part.strip() for part in str(value).split(";") if part.strip())
-
-
-def _flag(value) -> object:
-    text = "" if value is None or value is pd.NA else str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return pd.NA
-
 
 def _standardise(raw: pd.DataFrame, allergens_known: bool, tags_source: str) -> pd.DataFrame:
     """Turn a validated all-string table into the documented contract."""
@@ -153,21 +144,21 @@ def _standardise(raw: pd.DataFrame, allergens_known: bool, tags_source: str) -> 
     table["vitamin_d_iu"] = iu.where(iu.notna(), mcg * VITAMIN_D_IU_PER_MCG)
     table["vitamin_d_mcg"] = table["vitamin_d_iu"] / VITAMIN_D_IU_PER_MCG
     table["serving_label"] = [
-        label if isinstance(label, str) else _serving_label(grams, household)
+        label if isinstance(label, str) else serving_label(grams, household)
         for label, grams, household in zip(table["serving_label"], table["serving_g"], table["household"])
     ]
     table["serving_label"] = table["serving_label"].astype("string")
-    table["slots"] = [_split(v) for v in table.get("slots", pd.Series("", index=table.index))]
-    table["tags"] = [_split(v) for v in table.get("tags", pd.Series("", index=table.index))]
+    table["slots"] = [parse_list(v) for v in table.get("slots", pd.Series("", index=table.index))]
+    table["tags"] = [parse_list(v) for v in table.get("tags", pd.Series("", index=table.index))]
     if allergens_known and "allergens" in table.columns:
-        table["allergens"] = [_split(v) for v in table["allergens"]]
+        table["allergens"] = [parse_list(v) for v in table["allergens"]]
     else:
         table["allergens"] = [None] * len(table)
     for column in FLAG_COLUMNS:
         values = table[column] if column in table.columns else pd.Series("", index=table.index)
-        table[column] = pd.array([_flag(v) for v in values], dtype="boolean")
+        table[column] = pd.array([parse_flag(v) for v in values], dtype="boolean")
     staple = table["staple"] if "staple" in table.columns else pd.Series("", index=table.index)
-    table["staple"] = [_flag(v) is True for v in staple]
+    table["staple"] = [parse_flag(v) is True for v in staple]
     table["tags_source"] = table["tags_source"].fillna(tags_source)
     return _add_indicators(table)
 
@@ -177,19 +168,12 @@ def _add_indicators(table: pd.DataFrame) -> pd.DataFrame:
     from the ``slots``, ``tags`` and ``allergens`` columns."""
     for slot in _allowed("slot"):
         table[f"slot_{slot}"] = [slot in slots for slots in table["slots"]]
-    for category in _category_names():
+    for category in category_names():
         table[f"tag_{category}"] = [category in tags for tags in table["tags"]]
     for allergen in _allowed("allergen"):
         table[f"allergen_{allergen}"] = pd.array(
             [pd.NA if found is None else allergen in found for found in table["allergens"]], dtype="boolean")
     return table
-
-
-def _serving_label(grams: float, household) -> object:
-    if grams is None or (isinstance(grams, float) and math.isnan(grams)):
-        return pd.NA
-    text = f"{grams:g} g"
-    return f"{household}, {text}" if isinstance(household, str) and household else text
 
 
 def _is_nutrient(column: str) -> bool:
@@ -230,7 +214,7 @@ def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
         hit = (table["food_group"] == rule.food_group) & table["name"].str.contains(rule.name_pattern, case=False,
                                                                                      regex=True)
         table.loc[hit, "role"] = rule.role
-        table.loc[hit, "slots"] = pd.Series([tuple(_split(rule.slots))] * int(hit.sum()), index=table.index[hit],
+        table.loc[hit, "slots"] = pd.Series([tuple(parse_list(rule.slots))] * int(hit.sum()), index=table.index[hit],
                                             dtype=object)
     curated = _bundled("curated")
     common = table.index.intersection(curated.index)
@@ -242,13 +226,7 @@ def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
 def _exact_floats(column: pd.Series) -> pd.Series:
     """Return text numbers as float64 parsed exactly as Python's ``float`` does (pandas' own parser
     may round the last digit on some versions), with blanks and non-numbers as NaN."""
-    def parse(text) -> float:
-        try:
-            return float(text)
-        except (TypeError, ValueError):
-            return math.nan
-
-    return pd.Series([parse(t) for t in column], index=column.index, dtype="float64")
+    return pd.Series([parse_amount(t) for t in column], index=column.index, dtype="float64")
 
 
 def load_foods(source: str | Path = "curated") -> pd.DataFrame:
@@ -316,7 +294,7 @@ def validate_food_rows(raw: pd.DataFrame) -> list[Problem]:
     if raw.empty:
         return [Problem(None, None, "the table has a header but no rows")]
     allowed = {
-        "slots": _allowed("slot"), "allergens": _allowed("allergen"), "tags": _category_names(),
+        "slots": _allowed("slot"), "allergens": _allowed("allergen"), "tags": category_names(),
     }
     roles, d_sources = _allowed("role"), _allowed("vitamin_d_source")
     numeric_columns = [c for c in raw.columns if c in NUMERIC_STRUCTURE or _is_nutrient(c)]
@@ -362,7 +340,7 @@ def validate_food_rows(raw: pd.DataFrame) -> list[Problem]:
                                         record["vitamin_d_mcg"]))
         for column, vocabulary in allowed.items():
             if column in raw.columns:
-                bad = [v for v in _split(record[column]) if v not in vocabulary]
+                bad = [v for v in parse_list(record[column]) if v not in vocabulary]
                 if bad:
                     problems.append(Problem(row, column, f"unknown value(s) {', '.join(bad)}; allowed: "
                                                          f"{', '.join(vocabulary)}", record[column]))
@@ -376,7 +354,7 @@ def validate_food_rows(raw: pd.DataFrame) -> list[Problem]:
         for column in (*FLAG_COLUMNS, "staple"):
             if column in raw.columns:
                 text = record[column].strip()
-                if text and _flag(text) is pd.NA:
+                if text and parse_flag(text) is None:
                     problems.append(Problem(row, column, "must be true or false (or empty for unknown)", text))
     return problems
 
@@ -392,7 +370,7 @@ def food(food_id: str, foods: pd.DataFrame | str | Path | None = None) -> Food:
     table = _resolve(foods)
     key = str(food_id).strip()
     if key not in table.index:
-        raise UnknownFoodError([key], hint="find ids with `nutriplan foods search TEXT`")
+        raise UnknownFoodError([key], hint=UNKNOWN_FOOD_HINT)
     return row_to_food(key, table.loc[key])
 
 
@@ -404,11 +382,6 @@ def json_value(value: object) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return value.item() if hasattr(value, "item") else value
-
-
-#: The columns ``food_records`` puts before the nutrients, in order.
-RECORD_COLUMNS = ("name", "food_group", "serving_g", "household", "serving_label", "role",
-                  "slots", "allergens", "tags", "vegan", "vegetarian", "pescatarian")
 
 
 def food_records(table: pd.DataFrame, extra: list[str] | None = None) -> list[dict]:
@@ -441,21 +414,10 @@ def search_foods(text: str, foods: pd.DataFrame | str | Path | None = None) -> p
     """Return the foods whose name (or SR24 name) contains every word of ``text``, case-insensitive,
     as rows of the food table: names starting with the first word first, then shorter names, then
     by food id."""
-    words = [w for w in re.split(r"\s+", str(text).strip().lower()) if w]
-    if not words:
-        raise InputError("search text is empty; give one or more words, e.g. 'salmon'")
+    words = search_words(text)
     table = _resolve(foods)
-    names = table["name"].fillna("").str.lower()
-    if "sr24_name" in table.columns:
-        names = names + " | " + table["sr24_name"].fillna("").str.lower()
-    mask = pd.Series(True, index=table.index)
-    for word in words:
-        mask &= names.str.contains(word, regex=False)
-    found = table[mask]
-    first = words[0]
-    order = sorted(found.index, key=lambda i: (not str(found.at[i, "name"]).lower().startswith(first),
-                                               len(str(found.at[i, "name"])), i))
-    return found.loc[order].copy()
+    sr24_names = table["sr24_name"].tolist() if "sr24_name" in table.columns else None
+    return table.loc[name_matches(words, table.index.tolist(), table["name"].tolist(), sr24_names)].copy()
 
 
 def nutrient_columns(foods: pd.DataFrame) -> list[str]:
@@ -476,26 +438,10 @@ def top_foods(nutrient: str, per: str = "100g", tag: str | None = None, limit: i
     or energy) unknown are left out. ``tag`` keeps only foods of one category.
     """
     table = _resolve(foods)
-    columns = nutrient_columns(table)
-    if nutrient not in columns:
-        raise InputError(f"unknown nutrient {nutrient!r}; known: {', '.join(columns)}")
-    if per not in PER_BASES:
-        raise InputError(f"unknown basis {per!r}; use one of {', '.join(PER_BASES)}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InputError(f"limit must be a whole number of at least 1, got {limit!r}")
+    check_top_request(nutrient, nutrient_columns(table), per, tag, limit)
     if tag is not None:
-        categories = _category_names()
-        if tag not in categories:
-            raise InputError(f"unknown tag {tag!r}; known: {', '.join(categories)}")
         table = table[[tag in tags for tags in table["tags"]]]
-    amount = table[nutrient]
-    if per == "serving":
-        amount = amount * table["serving_g"] / 100.0
-    elif per == "100kcal":
-        energy = table["energy_kcal"].where(table["energy_kcal"] > 0)
-        amount = amount / energy * 100.0
-    column = f"{nutrient}_per_{per}"
-    result = table.assign(**{column: amount})
-    result = result[result[column].notna()]
-    result = result.reset_index().sort_values([column, "food_id"], ascending=[False, True], kind="stable")
-    return result.head(limit).set_index("food_id")
+    ranked = ranked_amounts(table.index.tolist(), table[nutrient].tolist(), table["serving_g"].tolist(),
+                            table["energy_kcal"].tolist(), per)[:limit]
+    result = table.loc[[food_id for food_id, _ in ranked]]
+    return result.assign(**{f"{nutrient}_per_{per}": [amount for _, amount in ranked]})

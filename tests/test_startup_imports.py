@@ -240,3 +240,73 @@ def test_foods_lookups_load_no_solver_renderers_or_pydantic(tmp_path):
         assert not {m for m in sys.modules if m.startswith(("nutriplan.export", "nutriplan.planning", "pydantic"))}
         """
     assert _fresh(script, tmp_path) == ["numpy", "pandas"]
+
+
+# --- food look-ups on the curated table: no pandas, the same records ------------------------------
+
+FOODS_RUNS = [
+    ["search", "salmon"], ["search", "salmon canned", "--format", "json", "--limit", "2"], ["search", "xyzzy"],
+    ["show", "15086"], ["show", "01077", "--format", "json"],
+    ["top", "vitamin_d_iu", "--per", "serving", "--tag", "fortified_food", "--limit", "5"],
+    ["top", "calcium_mg", "--per", "100kcal", "--format", "json"],
+]
+
+
+def test_food_lookups_on_the_curated_table_import_no_pandas(tmp_path):
+    loaded = _fresh(f"""
+        from click.testing import CliRunner
+        from nutriplan_cli.main import cli
+        for args in {FOODS_RUNS!r}:
+            result = CliRunner().invoke(cli, ["foods", *args])
+            assert result.exit_code == 0, (args, result.output, result.stderr)
+            assert result.stdout
+        for args in (["show", "99999"], ["search", "  "], ["top", "nope_mg"], ["top", "calcium_mg", "--tag", "x"]):
+            result = CliRunner().invoke(cli, ["foods", *args])
+            assert result.exit_code == 2 and result.stderr.startswith("Error: "), (args, result.stderr)
+        """, tmp_path)
+    assert loaded == []
+
+
+def test_curated_records_are_the_pandas_tables_records():
+    from nutriplan.food_lookup import _curated_records
+
+    expected = nutriplan.food_records(nutriplan.load_foods("curated"))
+    got = list(_curated_records().values())
+    assert len(got) == len(expected) > 300
+    for mine, theirs in zip(got, expected):  # same keys in the same order, same values (None where unknown)
+        assert list(mine.items()) == list(theirs.items()), theirs["food_id"]
+
+
+_words = st.lists(st.sampled_from(["salmon", "milk", "canned", "egg", "bread", "whole", "raw", "cooked", "sal",
+                                   "CHEESE", "oil", "zz", "b"]), min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_words, st.integers(1, 60))
+def test_curated_search_finds_what_the_pandas_search_finds(text, limit):
+    table = nutriplan.load_foods("curated")
+    expected = nutriplan.food_records(nutriplan.search_foods(text, foods=table).head(limit))
+    assert nutriplan.search_food_records(text, limit=limit) == expected
+    assert nutriplan.search_food_records(text, foods=table, limit=limit) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([*nutriplan.nutrient_keys(), "vitamin_d_mcg"]), st.sampled_from(["100g", "serving", "100kcal"]),
+       st.none() | st.sampled_from(list(nutriplan.food_categories()["category"])), st.integers(1, 40))
+def test_curated_top_ranks_as_the_pandas_top_ranks(nutrient, per, tag, limit):
+    table = nutriplan.load_foods("curated")
+    column = f"{nutrient}_per_{per}"
+    expected = nutriplan.food_records(nutriplan.top_foods(nutrient, per, tag, limit, foods=table), [column])
+    assert nutriplan.top_food_records(nutrient, per, tag, limit) == expected
+    for record in expected:  # recomputed from the food's own amounts
+        grams = {"100g": 100, "serving": record["serving_g"]}.get(per) or 1e4 / record["energy_kcal"]
+        assert record[column] == pytest.approx(record[nutrient] * grams / 100)
+    assert [r[column] for r in expected] == sorted((r[column] for r in expected), reverse=True)
+
+
+def test_food_record_of_the_full_table_carries_its_other_nutrients():
+    record = nutriplan.food_record("11260", foods="full")
+    assert record["iron_mg"] is not None and list(record)[-1] not in nutriplan.nutrient_keys()
+    assert nutriplan.food_record("15086") == nutriplan.food_records(nutriplan.load_foods("curated").loc[["15086"]])[0]
+    with pytest.raises(nutriplan.UnknownFoodError, match="'99999'"):
+        nutriplan.food_record("99999")
