@@ -98,3 +98,16 @@ def test_html_escapes_user_text(plan):
     named = plan.model_copy(update={"profile": plan.profile.model_copy(update={"name": "<Ann & Bo>"})})
     html = n.plan_to_html(named)
     assert "&lt;Ann &amp; Bo&gt;" in html and "<Ann & Bo>" not in html
+
+
+def test_the_energy_row_names_the_window_not_the_eer(plan):
+    """The day's energy row shows the ends of the energy window, labelled as such: a dietitian
+    reading "1,956 (EER)" would take the plan for 10% over an EER it meets."""
+    target = plan.targets.nutrients["energy_kcal"]
+    window = plan.targets.energy_window
+    low, high = (n.format_amount(target.value * (1 + sign * window)) for sign in (-1, 1))
+    row = f"| {low} (EER -{window:.0%}) | {high} (EER +{window:.0%}) |"
+    assert row in n.plan_to_markdown(plan) and "(EER)" not in n.plan_to_markdown(plan)
+    assert f"{low} (EER -{window:.0%})" in n.plan_to_table(plan)
+    override = n.plan_week(n.make_profile(age_years=40, sex="female", energy_kcal=1800), n.PlanOptions(days=1))
+    assert "| 1,620 (target -10%) | 1,980 (target +10%) |" in n.plan_to_markdown(override)

@@ -80,11 +80,14 @@ def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -
             status = "below target"
         else:
             status = "ok"
+        min_kind, max_kind = (target.kind, target.max_kind) if target else (None, None)
+        if key == "energy_kcal" and target and target.value is not None:  # the window's ends, not the EER
+            window, basis = plan.targets.energy_window, "EER" if target.kind == "EER" else "target"
+            min_kind, max_kind = f"{basis} -{window:.0%}", f"{basis} +{window:.0%}"
         result.append(DayNutrient(
             key=key, label=names.get(key, key), unit=target.unit if target else unit_of.get(key, ""),
-            total=total, min=low, max=high, min_kind=target.kind if target else None,
-            max_kind=target.max_kind if target else None, max_scope=scope, counted=counted,
-            status=status))
+            total=total, min=low, max=high, min_kind=min_kind, max_kind=max_kind, max_scope=scope,
+            counted=counted, status=status))
     return result
 
 

@@ -132,7 +132,7 @@ def _legend() -> str:
     return ('<p class="legend"><span><i class="swatch" style="background:#3a9d4f"></i>meets target, '
             'under maximum</span><span><i class="swatch" style="background:#e09a1a"></i>below target'
             '</span><span><i class="swatch" style="background:#c8372d"></i>above maximum</span>'
-            '<span>dashed green line: target (RDA/AI/EER)</span><span>red line: maximum (UL/CDRR/energy '
+            '<span>dashed green line: target (RDA/AI; energy: low end of its window)</span><span>red line: maximum (UL/CDRR/energy '
             'window)</span></p>')
 
 
