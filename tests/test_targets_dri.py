@@ -180,3 +180,24 @@ def test_fibre_is_14_g_per_1000_kcal_of_the_energy_target():
 def test_every_bundled_table_names_a_source_on_every_row():
     for key in NUTRIENT_TABLES:
         assert dri_table(key)["source"].str.strip().ne("").all()
+
+
+def test_no_data_file_cites_an_issue_as_its_source():
+    """A number's source is a published document, a seed document or a nutriplan default with its
+    reason; never a project issue."""
+    import csv
+    import gzip
+    import re
+    from pathlib import Path
+
+    root = Path(nutriplan.resources.data_path("nutrients.csv")).parent
+    cited = []
+    for path in sorted(root.rglob("*.csv*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
+            rows = csv.DictReader(handle)
+            columns = [c for c in rows.fieldnames or [] if "source" in c or c in ("reason", "note")]
+            for number, row in enumerate(rows, 2):
+                cited += [f"{path.relative_to(root)}:{number} {c}" for c in columns
+                          if re.search(r"\bissues? ?#?\d", row[c] or "", re.I)]
+    assert cited == []
