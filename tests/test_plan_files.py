@@ -123,6 +123,25 @@ def test_two_variants_of_one_food_in_a_meal_are_reported(plan, files, tmp_path):
     assert f"day 1: avocado served at 2 meals ({', '.join(sorted(avocados[:2]))}), allowed 1" in problems
 
 
+def test_a_second_milk_in_a_week_is_reported(plan, files, tmp_path):
+    """A week holds one product of a milk, plant milk or juice (one_product_a_week.csv): a hand
+    edit that serves 1% milk on one day and skim on another is reported."""
+    data = json.loads(files[0].read_text())
+    foods = n.load_foods()
+    milks = [i for i in foods.index if foods.at[i, "name"].split(",")[0].strip().lower() == "milk"
+             and foods.at[i, "staple"]]
+    assert len(milks) >= 2
+    lunches = [next(m for m in day["meals"] if m["slot"] == "lunch") for day in data["days"][:2]]
+    for lunch, milk in zip(lunches, milks):
+        lunch["items"] = [i for i in lunch["items"] if i["food_id"] not in milks]
+        lunch["items"].append({"food_id": milk, "name": "", "servings": 1, "grams": 0})
+    edited = tmp_path / "two_milks.json"
+    edited.write_text(json.dumps(data))
+    problems = n.verify_plan(n.read_plan(edited))
+    assert f"week: 2 products of milk ({', '.join(sorted(milks[:2]))}), a week holds one" in problems
+    assert not any("products of" in p for p in n.verify_plan(n.read_plan(files[0])))
+
+
 def test_a_disliked_food_edited_in_is_reported(plan, files, tmp_path):
     data = json.loads(files[0].read_text())
     item = data["days"][0]["meals"][1]["items"][0]

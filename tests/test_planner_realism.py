@@ -389,10 +389,44 @@ def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, ch
             assert not before & today, (day.day, before & today)
 
 
-def test_a_vegan_week_takes_its_dairy_from_fortified_soy_milk_twice_a_day_at_most(foods):
-    """The vegan pattern's dairy (3 cup-eq a day: fortified soy beverages) is met over the week, and
-    no food is served at more meals a day than meals_a_day.csv allows for a vegan (soy milk: 2);
-    other foods at one meal a day."""
+def _product_group(food, kind: str) -> str:
+    """This test's own reading of one_product_a_week.csv: foods of a listed kind named alike before
+    the first comma are one product group ("milk" for "Milk, 1% low fat"); others are in none."""
+    kinds = {r["kind"] for r in _rows("planning/one_product_a_week.csv")}
+    return str(food["name"]).split(",")[0].strip().lower() if kind in kinds else ""
+
+
+def _week_products(plan, foods) -> dict[str, set[str]]:
+    products: dict[str, set[str]] = {}
+    for _day, _slot, food, _grams, kind in _items(plan, foods):
+        if group := _product_group(food, kind):
+            products.setdefault(group, set()).add(food.name)
+    return products
+
+
+def test_a_week_holds_one_milk_one_soy_milk_and_one_orange_juice(adult_plans, child, foods):
+    """One product of each group a week (the shopping list names one milk, not 2%, 1% and skim),
+    and where the group has staple products (the vitamin D milks, the fortified soy milks) it is
+    one of them, not whole milk or milk without vitamin D."""
+    from nutriplan.planning.templates import food_kinds
+
+    kinds = food_kinds(foods)
+    groups = {f: _product_group(foods.loc[f], kinds[f]) for f in foods.index}
+    with_staples = {groups[f] for f in foods.index if groups[f] and foods.at[f, "staple"]}
+    assert {"milk", "soy milk"} <= with_staples
+    seen = set()
+    for plan in (*adult_plans.values(), child):
+        for group, ids in _week_products(plan, foods).items():
+            assert len(ids) == 1, (group, sorted(ids))
+            assert group not in with_staples or foods.at[next(iter(ids)), "staple"], (group, ids)
+            seen.add(group)
+    assert "milk" in seen
+
+
+def test_a_vegan_week_takes_its_dairy_from_fortified_soy_milk_three_times_a_day_at_most(foods):
+    """The vegan pattern's dairy (3 cup-eq a day: fortified soy beverages) is met over the week
+    from one soy milk, and no food is served at more meals a day than meals_a_day.csv allows for a
+    vegan (soy milk: 3); other foods at one meal a day."""
     profile = n.make_profile(age_years=30, sex="female", weight_kg=60, height_cm=165)
     plan = n.plan_week(profile, n.PlanOptions(diet="vegan", minimum_mode="weekly_average", allow_supplements=True))
     energy = plan.targets.nutrients["energy_kcal"]
@@ -401,7 +435,9 @@ def test_a_vegan_week_takes_its_dairy_from_fortified_soy_milk_twice_a_day_at_mos
     assert dairy >= daily["dairy_cup_eq"] * len(plan.days) - 1e-6, dairy
     allowed = {r["kind"]: int(r["meals_a_day"]) for r in _rows("planning/meals_a_day.csv")
                if "vegan" in r["diets"].split(";")}
-    assert allowed.get("plant_milk") == 2
+    assert allowed.get("plant_milk") == 3
+    assert [len(ids) for ids in _week_products(plan, foods).values()].count(1) >= 1
+    assert all(len(ids) == 1 for ids in _week_products(plan, foods).values()), _week_products(plan, foods)
     meals_of: Counter = Counter()  # (day, food) -> meals it is served at
     kind_of = {}
     for day, _slot, food, _grams, kind in _items(plan, foods):

@@ -11,7 +11,8 @@ Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutri
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
 macronutrients, slot energy shares, item counts per slot, each food at one meal a day (or its
 ``meals_a_day``), one variant of a food a meal and (but for staples) a food's variants at as many
-meals a day as the food (``variant_of``), one template per meal (binary
+meals a day as the food (``variant_of``), one product of a group a day (``product_group``: one milk,
+one orange juice; the week keeps it), one template per meal (binary
 ``t_<slot>_<template>``) with its components' counts, pairing rules within each meal, kind limits
 over the day, food-group rows of the dietary pattern (floors, caps, soft targets), locked items,
 weekly category budgets passed in as the day's share. The objective prefers recommended,
@@ -271,6 +272,18 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
             most = int(max(meals[i] for i in rows))
             if len(rows) > most and pairs["food_id"].iloc[rows].nunique() > 1:
                 m.row(f"one_variant_{pairs['food_id'].iloc[rows[0]]}_day{d}", {y[i]: 1.0 for i in rows}, LE, most)
+
+    if variant_rows and "product_group" in pairs.columns:  # one product of a group a day (one milk, not 1% and skim)
+        grouped = pairs["product_group"].to_numpy() != ""
+        food_ids = pairs["food_id"].to_numpy()
+        for _group, rows in positions[grouped].groupby(pairs["product_group"].to_numpy()[grouped]).agg(list).items():
+            products = list(dict.fromkeys(food_ids[rows]))
+            if len(products) < 2:
+                continue
+            served = dict(zip(products, m.vars([f"product_{f}_day{d}" for f in products], 0, 1, integer=True)))
+            m.rows([f"in_product_{labels[i]}" for i in rows], [[y[i], served[food_ids[i]]] for i in rows],
+                   [[1.0, -1.0]] * len(rows), LE, 0.0)
+            m.row(f"one_product_{products[0]}_day{d}", dict.fromkeys(served.values(), 1.0), LE, 1.0)
 
     templates = _template_rows(m, inputs, y, d) if inputs.templates is not None else {}
     for name, (column, lo, hi, soft) in inputs.group_rows.items():

@@ -150,8 +150,9 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     ``min_g`` and ``max_g`` (a pair whose least portion is above its most leaves the menu) and kinds only in the
     slots ``kind_slots.csv`` allows for ``options.diet``; ``meals_a_day`` per pair (``meals_a_day.csv``). Locked (food, slot) pairs are kept as
     they are. With ``names`` (food id -> name), adds ``same_food``: the variety key of
-    ``same_food.csv`` (the days-a-food limit counts one key), and ``variant_of`` (a meal holds one
-    food of each; but for staples, at as many meals a day as one food). Index reset."""
+    ``same_food.csv`` (the days-a-food limit counts one key), ``variant_of`` (a meal holds one
+    food of each; but for staples, at as many meals a day as one food) and ``product_group`` (a
+    week holds one product of each: ``one_product_a_week.csv``). Index reset."""
     if "kind" not in pairs.columns or pairs.empty:
         return pairs
     pairs = pairs.copy()
@@ -173,6 +174,7 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
         named = pairs["food_id"].map(names)
         pairs["same_food"] = same_food_keys(pairs["food_id"], named, pairs["kind"])
         pairs["variant_of"] = [variant_of(str(name)) for name in named]
+        pairs["product_group"] = [product_group(str(name), str(kind)) for name, kind in zip(named, pairs["kind"])]
     return pairs
 
 
@@ -197,6 +199,34 @@ def variant_of(name: str) -> str:
     """Return the food a food is a variant of: its name before the first comma, in lower case
     ("avocado" for "Avocado, California (Hass)")."""
     return name.split(",")[0].strip().lower()
+
+
+@lru_cache(maxsize=1)
+def one_product_kinds() -> frozenset[str]:
+    """Return the food kinds of which a week holds one product of each name
+    (``planning/one_product_a_week.csv``: milk, plant milk, juice)."""
+    table = pd.read_csv(data_path("planning/one_product_a_week.csv"), dtype=str, keep_default_na=False)
+    return frozenset(table["kind"])
+
+
+def product_group(name: str, kind: str) -> str:
+    """Return the group in which a week holds one product: the food's ``variant_of`` name for a
+    kind of ``one_product_a_week.csv`` (``"milk"`` for "Milk, 1% low fat"), else ``""``."""
+    return variant_of(name) if kind in one_product_kinds() else ""
+
+
+def staple_products_only(pairs: pd.DataFrame, keep: set[str] = frozenset()) -> pd.DataFrame:
+    """Return ``pairs`` without the other products of a ``product_group`` that has staple products
+    (whole milk and milks without vitamin D beside the staple 2%, 1% and skim milks with it; soy
+    milks that are not fortified), but for the foods in ``keep`` (locked or preferred): the week's
+    one product of the group is one of its staples."""
+    if "product_group" not in pairs.columns or "staple" not in pairs.columns:
+        return pairs
+    staple = pairs["staple"].to_numpy(bool)
+    grouped = pairs["product_group"].to_numpy() != ""
+    with_staples = set(pairs["product_group"].to_numpy()[grouped & staple])
+    off = pairs["product_group"].isin(with_staples).to_numpy() & ~staple & ~pairs["food_id"].isin(keep).to_numpy()
+    return pairs[~off].reset_index(drop=True) if off.any() else pairs
 
 
 def same_food_keys(food_ids: pd.Series, names: pd.Series, kinds: pd.Series) -> np.ndarray:

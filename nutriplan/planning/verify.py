@@ -13,7 +13,7 @@ from nutriplan.models.plan import MealPlan
 from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning import nutrient_rows
 from nutriplan.planning.candidates import DIET_FLAG, as_list
-from nutriplan.planning.menu_rules import meals_a_day, variant_of
+from nutriplan.planning.menu_rules import meals_a_day, product_group, variant_of
 from nutriplan.planning.rules import slot_rules
 from nutriplan.planning.templates import (
     daily_kind_limits,
@@ -49,6 +49,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     fixed = {k: float(v) for k, v in (targets.supplement_intake or {}).items()}
     day_totals, new_minimums = [], []
     days_used: Counter[str] = Counter()
+    products: dict[str, set[str]] = {}  # product group -> the week's foods of it (one_product_a_week.csv)
     tag_servings: Counter[str] = Counter()
     week_min, week_max = weekly_tag_rules(options, plan.profile)
     previous_dinner_protein: set[str] = set()
@@ -87,6 +88,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 if not food.get("staple", False):  # non-staple foods named alike: at as many meals as one food
                     variants.setdefault(variant, set()).add((meal.slot, item.food_id))
                 grams[item.food_id] = grams.get(item.food_id, 0.0) + item.servings * float(food["serving_g"])
+                if group := product_group(str(food["name"]), kinds[item.food_id]):
+                    products.setdefault(group, set()).add(item.food_id)
                 foods_today[item.food_id] += 1
                 problems += _item_problems(item, food, meal.slot, d, options, steps[item.food_id],
                                            kinds[item.food_id] in slot_kinds.get(meal.slot, set()))
@@ -140,6 +143,8 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
                 if _under(average, target.min):
                     problems.append(f"{key}: weekly average {average:.1f} under {target.min}")
     problems += nutrient_rows.weekly_problems(new_minimums, targets, options)
+    problems += [f"week: {len(ids)} products of {group} ({', '.join(sorted(ids))}), a week holds one"
+                 for group, ids in products.items() if len(ids) > 1]
     for food_id, n in days_used.items():
         if n > options.max_days_per_food:
             problems.append(f"{food_id} on {n} days, allowed {options.max_days_per_food}")

@@ -48,7 +48,7 @@ from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning import nutrient_rows
-from nutriplan.planning.menu_rules import fit_menu, life_stage_foods
+from nutriplan.planning.menu_rules import fit_menu, life_stage_foods, staple_products_only
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     cap_fish_portions,
@@ -108,6 +108,7 @@ class WeekState:
     groups: dict[str, float] = None  # food-pattern amounts so far (model groups)
     kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
     dinner_protein_kinds: dict[str, int] = field(default_factory=dict)  # kind -> dinners it was the protein
+    products: dict[str, str] = field(default_factory=dict)  # product group -> the week's product (food id)
 
 
 @dataclass
@@ -357,6 +358,10 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
     pairs_all = fit_menu(pairs_all, options, scale, locked, eligible["name"])  # menu_rules: a glass of milk, variants
+    kept = {f for f, bonus in (preferred or {}).items() if bonus > 0}
+    for table in (locked, getattr(day_rules, "locks", None)):
+        kept |= set(table["food_id"]) if table is not None else set()
+    pairs_all = staple_products_only(pairs_all, kept)  # the week's milk is a staple milk
     pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
@@ -412,7 +417,9 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             used_up = sorted({f for f, k in zip(pairs_all["food_id"], _variety_keys(pairs_all))
                               if state.days_used.get(k, 0) >= options.max_days_per_food}
                              - set(pairs["food_id"]))
-            seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up})
+            other_products = sorted(set(pairs_all["food_id"][_other_product(pairs_all, state)]) - set(pairs["food_id"]))
+            seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up,
+                                                   "one product a week": other_products})
             conflicts = explain_day(inputs, solver, seen, foods, options, supplements, targets)
             where = "" if day == 1 else f" on day {day} (after the rules used up foods on days 1-{day - 1})"
             raise InfeasiblePlanError(conflicts, headline=f"no plan meets every rule{where}")
@@ -512,7 +519,7 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         cap = most * max(1, math.ceil(options.days / 7.0 - 1e-9))
         tired_dinner = np.array([slot == "dinner" and role == "protein" and state.dinner_protein_kinds.get(kind, 0) >= cap
                                  for slot, kind, role in zip(pairs_all["slot"], pairs_all["kind"], pairs_all["role"])], bool)
-    pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner].copy()
+    pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner & ~_other_product(pairs_all, state)].copy()
     used_kept = _variety_keys(pairs).map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
     yesterday = _variety_keys(pairs).isin(state.yesterday).to_numpy(float)
     staple = pairs["staple"].to_numpy(float)
@@ -530,6 +537,15 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         uses = np.array(uses, float)
         pairs["cost"] += KIND_REPEAT_PENALTY * uses + KIND_TIRED_PENALTY * (uses >= KIND_TIRED_DAYS)
     return pairs
+
+
+def _other_product(pairs: pd.DataFrame, state: WeekState) -> np.ndarray:
+    """Return a mask of the pairs of another product of a group whose product the week already
+    holds (``one_product_a_week.csv``: one milk, one orange juice a week)."""
+    if not state.products or "product_group" not in pairs.columns:
+        return np.zeros(len(pairs), bool)
+    return np.array([group in state.products and food_id != state.products[group]
+                     for group, food_id in zip(pairs["product_group"], pairs["food_id"])], bool)
 
 
 def _variety_keys(pairs: pd.DataFrame) -> pd.Series:
@@ -601,6 +617,10 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     for food_id in set(_variety_keys(chosen)):  # variants of one food (menu_rules.same_food_key) count once
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
     state.yesterday = set(_variety_keys(chosen))
+    if "product_group" in chosen.columns:
+        for group, food_id in zip(chosen["product_group"], chosen["food_id"]):
+            if group:
+                state.products.setdefault(group, food_id)
     if state.kind_uses is not None and "kind" in chosen.columns:
         for slot, kind in set(zip(chosen["slot"], chosen["kind"])):
             state.kind_uses[(slot, kind)] = state.kind_uses.get((slot, kind), 0) + 1
