@@ -111,3 +111,26 @@ def test_caps_lower_portions_and_drop_pairs_that_cannot_fit_without_losing_a_sol
     whole, reduced = _solve(capped, solver), _solve(fitted, solver)
     assert whole.status == reduced.status == "optimal"
     assert abs(whole.objective - reduced.objective) < 1e-6
+
+
+def test_food_group_rows_hold_on_the_printed_grams():
+    """A floor met exactly by whole portions (three cups of soy milk, 243 g each, for 3 cup-eq) is
+    feasible; a food whose portions print rounded (half of 85.05 g is 42.525 g, printed 42.5 g)
+    counts its rounding against the floor, so the printed grams still meet it."""
+    from nutriplan.planning.day_model import PRINTED_GRAMS_ERROR, printed_grams_error
+
+    pairs = pd.DataFrame({
+        "food_id": ["soy", "fish"], "slot": "lunch", "kind": "x", "role": "any", "staple": False,
+        "serving_g": [243.0, 85.05], "min_steps": 1, "max_steps": 2, "cost": 0.3, "energy_kcal": 200.0,
+        "vitamin_d_iu": 0.0, "calcium_mg": 0.0, "g_dairy": [1.0, 0.0], "g_fish": [0.0, 3.0]})
+    assert list(printed_grams_error(pairs, 0.5)) == [0.0, PRINTED_GRAMS_ERROR]
+    solver = make_solver("highs", time_limit_s=10)
+    base = _inputs(pairs)
+    base.bounds = [Bound("energy_kcal", 0, 2000, lo_kind="energy_min", hi_kind="energy_max")]
+    exact = DayInputs(**{**base.__dict__, "group_rows": {"dairy": ("g_dairy", 1.0, None, None)}})
+    result = _solve(exact, solver)
+    assert result.status == "optimal" and result.servings.iloc[0] == 1.0  # 2 x 0.5 cup, 243.0 g: exactly 1 cup-eq
+    # 1.5 oz-eq of fish from one half serving (42.525 g exact, 42.5 g printed) is not enough on paper
+    short = DayInputs(**{**base.__dict__, "group_rows": {"fish": ("g_fish", 1.5, None, None)}})
+    grams = _solve(short, solver).servings.iloc[1] * 85.05
+    assert round(grams, 1) * 3.0 / 85.05 >= 1.5 - 1e-9, grams

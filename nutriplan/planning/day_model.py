@@ -117,12 +117,37 @@ PORTION_EXCESS_COST = 0.25  # each step above the food's typical portion (``typi
 ENERGY_DEVIATION_WEIGHT = 4.0  # objective cost of being 100% above the energy target
 ENERGY_SHORTFALL_WEIGHT = 8.0  # ... and of being 100% below it: a shortfall is no cheap way out
 SHARE_MARGIN = 1e-3  # slot and macronutrient energy shares hold within this margin of the day's energy (rounding)
-GROUP_MARGIN = 2e-3  # food-group rows hold with this relative margin, so grams rounded to 0.1 g still do
+#: A plan prints each item's grams rounded to 0.1 g, and its food-group amounts are counted from
+#: those grams: an item's printed grams are within this of its exact grams (0 where every portion
+#: of the food is a whole number of tenths of a gram, as a cup of milk, 244 g).
+PRINTED_GRAMS_ERROR = 0.05
 NUTRIENT_MARGIN = 1e-3  # nutrient minimums and maximums too: the printed grams, recomputed, hold them
 GROUP_SHORTFALL_WEIGHT = 2.0  # objective cost of a 100% shortfall below a food-group target
 #: group row -> objective cost of being 100% above its target (protein foods near the pattern, not far above)
 GROUP_OVER_WEIGHT = {"protein_oz_eq": 1.0}
 SOFT_SHORTFALL_WEIGHT = 6.0  # objective cost of a 100% shortfall below a weekly-mode daily target
+
+
+def printed_grams_error(pairs: pd.DataFrame, step: float) -> np.ndarray:
+    """Return, per pair, the most its printed grams (rounded to 0.1 g) differ from its exact grams
+    at any of its portions (``min_steps`` to ``max_steps`` steps of ``step`` servings): 0 g or
+    ``PRINTED_GRAMS_ERROR``."""
+    grams_per_step = pairs["serving_g"].to_numpy(float) * step if "serving_g" in pairs.columns else np.zeros(len(pairs))
+    steps = np.arange(int(pairs["max_steps"].max()) + 1 if len(pairs) else 1)
+    tenths = np.outer(np.nan_to_num(grams_per_step), steps) * 10.0
+    inexact = np.abs(tenths - np.rint(tenths)) > 1e-6
+    in_range = (steps >= pairs["min_steps"].to_numpy(int)[:, None]) & (steps <= pairs["max_steps"].to_numpy(int)[:, None])
+    return np.where((inexact & in_range).any(axis=1), PRINTED_GRAMS_ERROR, 0.0)
+
+
+def _printed_slack(pairs: pd.DataFrame, column: str, error_g: np.ndarray) -> np.ndarray:
+    """Return, per pair, the most one item's printed amount of ``column`` (per serving) differs
+    from its exact amount: ``|amount per gram| x printed_grams_error``."""
+    if "serving_g" not in pairs.columns:
+        return np.zeros(len(pairs))
+    serving = pairs["serving_g"].to_numpy(float)
+    per_gram = np.divide(pairs[column].to_numpy(float), serving, out=np.zeros(len(pairs)), where=serving > 0)
+    return np.abs(per_gram) * error_g
 
 
 def _expr(variables: np.ndarray, coefs: np.ndarray) -> dict[int, float]:
@@ -286,12 +311,15 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
             m.row(f"one_product_{products[0]}_day{d}", dict.fromkeys(served.values(), 1.0), LE, 1.0)
 
     templates = _template_rows(m, inputs, y, d) if inputs.templates is not None else {}
+    error_g = printed_grams_error(pairs, step) if inputs.group_rows else None
     for name, (column, lo, hi, soft) in inputs.group_rows.items():
         amount = _expr(n, pairs[column].to_numpy(float) * step)
+        # held on the amounts of the printed grams: each item on the menu may count its rounding against the row
+        slack = _expr(y, _printed_slack(pairs, column, error_g)) if lo is not None or hi is not None else {}
         if lo is not None:
-            add_row(f"group_min_{name}_day{d}", amount, GE, lo + GROUP_MARGIN * max(abs(lo), 1.0), max(abs(lo), 1e-3))
+            add_row(f"group_min_{name}_day{d}", _plus(amount, slack, -1), GE, lo, max(abs(lo), 1e-3))
         if hi is not None:
-            add_row(f"group_max_{name}_day{d}", amount, LE, max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0), max(hi, 1e-3))
+            add_row(f"group_max_{name}_day{d}", _plus(amount, slack), LE, max(hi, 0.0), max(hi, 1e-3))
         if soft is not None and soft > 0:
             short = m.var(f"group_short_{name}_day{d}")
             m.row(f"group_soft_{name}_day{d}", {**amount, short: 1.0}, GE, soft)
@@ -522,7 +550,8 @@ def within_caps(inputs: DayInputs) -> DayInputs:
     pairs, step = inputs.pairs, inputs.portion_step
     caps = [(b.key, b.hi * (1 - NUTRIENT_MARGIN) - inputs.fixed_supplement_totals.get(b.key, 0.0))
             for b in inputs.bounds if b.hi is not None and b.scope == "total"]
-    caps += [(column, max(hi - GROUP_MARGIN * max(hi, 1.0), 0.0))
+    error_g = printed_grams_error(pairs, step) if inputs.group_rows else None
+    caps += [(column, hi - _printed_slack(pairs, column, error_g))
              for column, _lo, hi, _soft in inputs.group_rows.values() if hi is not None]
     caps += [(f"tag_{tag}", hi) for tag, (_lo, hi) in inputs.tag_servings.items() if hi is not None]
     most = pairs["max_steps"].to_numpy(int)
@@ -531,7 +560,8 @@ def within_caps(inputs: DayInputs) -> DayInputs:
             continue
         per_step = pairs[column].to_numpy(float) * step
         holds = per_step > 0
-        fits = np.floor(np.divide(max(cap, 0.0), per_step, out=np.zeros_like(per_step), where=holds) + 1e-9)
+        room = np.broadcast_to(np.maximum(cap, 0.0), per_step.shape)
+        fits = np.floor(np.divide(room, per_step, out=np.zeros_like(per_step), where=holds) + 1e-9)
         most = np.where(holds, np.minimum(most, fits), most).astype(int)
     if (most == pairs["max_steps"].to_numpy(int)).all():
         return inputs
