@@ -241,6 +241,21 @@ def test_plant_milk_only_with_breakfast_for_people_who_eat_dairy(adult_plans, fo
                     assert slot in rule["slots"].split(";"), (day, slot, food["name"])
 
 
+def test_a_milk_drinker_gets_soy_milk_only_by_choice(adult_plans, foods):
+    """by_choice.csv: for people who drink milk a plant drink is the client's choice. Without it
+    the week's milk is cow's milk; a liked soy milk comes back (with cereal, at breakfast)."""
+    rows = [r for r in _rows("planning/by_choice.csv") if r["kind"] == "plant_milk"]
+    assert rows and {"omnivore", "vegetarian"} <= set(rows[0]["diets"].split(";"))
+    for plan in adult_plans.values():
+        kinds = {kind for _day, _slot, _food, _grams, kind in _items(plan, foods)}
+        assert "plant_milk" not in kinds and "milk" in kinds
+    soy = "16139"  # Soy milk, calcium and vitamin D fortified
+    fields, options = ADULTS["woman 40"]
+    liked = n.plan_week(n.make_profile(**fields, liked_foods=[soy]), n.PlanOptions(**options))
+    served = {(slot, food.name) for _day, slot, food, _grams, kind in _items(liked, foods) if kind == "plant_milk"}
+    assert served and all(slot == "breakfast" and food_id == soy for slot, food_id in served), served
+
+
 def test_a_vegan_keeps_plant_milk_at_any_meal():
     rules = _rows("planning/kind_slots.csv")
     assert all("vegan" not in r["diets"].split(";") for r in rules)

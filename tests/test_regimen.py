@@ -90,5 +90,7 @@ def test_a_replan_keeps_the_daily_regimen(deficient_week):
     products = {s.supplement_id for day in plan.days for s in day.supplements if s.vitamin_d_iu > 0}
     assert len(products) == 1
     new = n.replan(plan, locks=["1"], regenerate=["2"])
-    for day in new.days:
-        assert {s.supplement_id for s in day.supplements if s.vitamin_d_iu > 0} == products, day.day
+    # a daily regimen still: one vitamin D product on every day (the dose may change with the
+    # regenerated day's food: the smallest that meets every day's minimum)
+    kept = [{s.supplement_id for s in day.supplements if s.vitamin_d_iu > 0} for day in new.days]
+    assert len(kept[0]) == 1 and all(k == kept[0] for k in kept), kept

@@ -215,6 +215,23 @@ def product_group(name: str, kind: str) -> str:
     return variant_of(name) if kind in one_product_kinds() else ""
 
 
+@lru_cache(maxsize=1)
+def _by_choice_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("planning/by_choice.csv"), dtype=str, keep_default_na=False)
+
+
+def by_choice_only(pairs: pd.DataFrame, diet: str, allergens=(), keep: set[str] = frozenset()) -> pd.DataFrame:
+    """Return ``pairs`` without the kinds that ``planning/by_choice.csv`` puts on the menu of a
+    person of ``diet`` who leaves out ``allergens`` only by choice (a plant drink for someone who
+    drinks milk), but for the foods in ``keep`` (liked or locked)."""
+    kinds = {r.kind for r in _by_choice_table().itertuples()
+             if diet in r.diets.split(";") and not (r.unless_allergen and r.unless_allergen in set(allergens))}
+    if not kinds or "kind" not in pairs.columns:
+        return pairs
+    off = pairs["kind"].isin(kinds).to_numpy() & ~pairs["food_id"].isin(keep).to_numpy()
+    return pairs[~off].reset_index(drop=True) if off.any() else pairs
+
+
 def staple_products_only(pairs: pd.DataFrame, keep: set[str] = frozenset()) -> pd.DataFrame:
     """Return ``pairs`` without the other products of a ``product_group`` that has staple products
     (whole milk and milks without vitamin D beside the staple 2%, 1% and skim milks with it; soy

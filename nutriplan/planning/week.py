@@ -48,7 +48,7 @@ from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning import nutrient_rows
-from nutriplan.planning.menu_rules import fit_menu, life_stage_foods, staple_products_only
+from nutriplan.planning.menu_rules import by_choice_only, fit_menu, life_stage_foods, staple_products_only
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
     cap_fish_portions,
@@ -362,6 +362,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     for table in (locked, getattr(day_rules, "locks", None)):
         kept |= set(table["food_id"]) if table is not None else set()
     pairs_all = staple_products_only(pairs_all, kept)  # the week's milk is a staple milk
+    pairs_all = by_choice_only(pairs_all, options.diet, options.exclude_allergens or [], kept)  # soy milk if liked
     pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
     pairs_all["seed_cost"] = seeded_costs(pairs_all["food_id"], options.seed or 0, person_key(targets))
     if preferred:
