@@ -405,10 +405,11 @@ def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, ch
 
 
 def _product_group(food, kind: str) -> str:
-    """This test's own reading of one_product_a_week.csv: foods of a listed kind named alike before
-    the first comma are one product group ("milk" for "Milk, 1% low fat"); others are in none."""
-    kinds = {r["kind"] for r in _rows("planning/one_product_a_week.csv")}
-    return str(food["name"]).split(",")[0].strip().lower() if kind in kinds else ""
+    """This test's own reading of one_product_a_week.csv: foods of a listed kind whose names agree
+    in their first ``name_parts`` comma-separated parts are one product group ("milk" for "Milk, 1%
+    low fat", "yogurt, fruit" for "Yogurt, fruit, low fat"); others are in none."""
+    parts = {r["kind"]: int(r["name_parts"]) for r in _rows("planning/one_product_a_week.csv")}.get(kind)
+    return "" if parts is None else ", ".join(p.strip() for p in str(food["name"]).split(",")[:parts]).lower()
 
 
 def _week_products(plan, foods) -> dict[str, set[str]]:

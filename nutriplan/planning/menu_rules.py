@@ -202,17 +202,22 @@ def variant_of(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def one_product_kinds() -> frozenset[str]:
-    """Return the food kinds of which a week holds one product of each name
-    (``planning/one_product_a_week.csv``: milk, plant milk, juice)."""
+def one_product_kinds() -> dict[str, int]:
+    """Return the food kinds of which a week holds one product of each name, each with how many
+    comma-separated parts of the name make the group (``planning/one_product_a_week.csv``: milk,
+    plant milk, juice and cheese by the name's first part, yogurt by its first two)."""
     table = pd.read_csv(data_path("planning/one_product_a_week.csv"), dtype=str, keep_default_na=False)
-    return frozenset(table["kind"])
+    return dict(zip(table["kind"], table["name_parts"].astype(int)))
 
 
 def product_group(name: str, kind: str) -> str:
-    """Return the group in which a week holds one product: the food's ``variant_of`` name for a
-    kind of ``one_product_a_week.csv`` (``"milk"`` for "Milk, 1% low fat"), else ``""``."""
-    return variant_of(name) if kind in one_product_kinds() else ""
+    """Return the group in which a week holds one product: for a kind of
+    ``one_product_a_week.csv``, the name's first parts in lower case (``"milk"`` for "Milk, 1% low
+    fat", ``"yogurt, fruit"`` for "Yogurt, fruit, low fat"), else ``""``."""
+    parts = one_product_kinds().get(kind)
+    if parts is None:
+        return ""
+    return ", ".join(part.strip() for part in name.split(",")[:parts]).lower()
 
 
 @lru_cache(maxsize=1)

@@ -374,6 +374,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         raise InfeasiblePlanError([_conflict_no_fish()])
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
+    state.products.update(_locked_products(pairs_all, locked, getattr(day_rules, "locks", None)))
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
     food_totals: dict[int, dict[str, float]] = {}  # day -> nutrient -> the day's food total (limits, minimums)
     notes += [ul_note] if ul_note else []
@@ -538,6 +539,21 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
         uses = np.array(uses, float)
         pairs["cost"] += KIND_REPEAT_PENALTY * uses + KIND_TIRED_PENALTY * (uses >= KIND_TIRED_DAYS)
     return pairs
+
+
+def _locked_products(pairs_all: pd.DataFrame, *locks: pd.DataFrame | None) -> dict[str, str]:
+    """Return product group -> the locked food of that group (the earliest day's): a week whose
+    later days are locked keeps their milk or yogurt on the days solved before them."""
+    if "product_group" not in pairs_all.columns:
+        return {}
+    group_of = dict(zip(pairs_all["food_id"], pairs_all["product_group"]))
+    rows = [(int(day), str(food_id)) for table in locks if table is not None and len(table)
+            for day, food_id in zip(table["day"], table["food_id"])]
+    products: dict[str, str] = {}
+    for _day, food_id in sorted(rows):
+        if group_of.get(food_id):
+            products.setdefault(group_of[food_id], food_id)
+    return products
 
 
 def _other_product(pairs: pd.DataFrame, state: WeekState) -> np.ndarray:
