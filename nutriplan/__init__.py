@@ -97,7 +97,7 @@ _lazy("nutriplan.models.plan", "DayPlan", "DaySupplement", "Meal", "MealPlan", "
       "ShoppingItem", "SolverInfo")
 _lazy("nutriplan.export", "intake_report_to_html", "plan_to_csv",
       "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
-      "plan_to_table", "render_plan")
+      "plan_to_table", "render_plan", "target_kinds")
 _lazy("nutriplan.textfile", "write_text_atomically")
 
 # --- tools (issue 5) ---

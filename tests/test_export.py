@@ -111,3 +111,5 @@ def test_the_energy_row_names_the_window_not_the_eer(plan):
     assert f"{low} (EER -{window:.0%})" in n.plan_to_table(plan)
     override = n.plan_week(n.make_profile(age_years=40, sex="female", energy_kcal=1800), n.PlanOptions(days=1))
     assert "| 1,620 (target -10%) | 1,980 (target +10%) |" in n.plan_to_markdown(override)
+    assert n.target_kinds(plan.targets, "energy_kcal") == ("EER -10%", "EER +10%")
+    assert n.target_kinds(plan.targets, "calcium_mg") == ("RDA", "UL")

@@ -178,6 +178,7 @@ def test_pages_make_a_plan_and_offer_downloads(client):
     for (key, _day), value in shown.items():  # a total the food table cannot give is shown as missing, not 0
         assert float(value) == pytest.approx(totals[key]) if value else key not in totals
     assert "calcium_mg" in totals
+    assert "EER -10%" in page.text and "EER +10%" in page.text  # the energy window's ends, not the EER
     pid = stored["id"]
     as_json = client.get(f"/plans/{pid}/plan.json")
     assert as_json.headers["content-disposition"] == f'attachment; filename="Bo_Li-plan{pid}.json"'

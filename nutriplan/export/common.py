@@ -59,6 +59,20 @@ class DayNutrient:
     status: str
 
 
+def target_kinds(targets, key: str) -> tuple[str | None, str | None]:
+    """Return what a nutrient's minimum and maximum are, as a plan shows them (``"RDA"``,
+    ``"UL"``...; None where the nutrient has no target). Energy's are the ends of its window around
+    the EER: ``"EER -10%"`` and ``"EER +10%"`` (``"target -10%"`` for an energy target set on the
+    profile), not the EER itself."""
+    target = targets.nutrients.get(key)
+    if target is None:
+        return None, None
+    if key == "energy_kcal" and target.value is not None:
+        window, basis = targets.energy_window, "EER" if target.kind == "EER" else "target"
+        return f"{basis} -{window:.0%}", f"{basis} +{window:.0%}"
+    return target.kind, target.max_kind
+
+
 def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -> list[DayNutrient]:
     """Return the key nutrients (default ``KEY_NUTRIENTS``) of ``day`` against ``plan.targets``."""
     names, unit_of = labels(), units()
@@ -80,10 +94,7 @@ def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -
             status = "below target"
         else:
             status = "ok"
-        min_kind, max_kind = (target.kind, target.max_kind) if target else (None, None)
-        if key == "energy_kcal" and target and target.value is not None:  # the window's ends, not the EER
-            window, basis = plan.targets.energy_window, "EER" if target.kind == "EER" else "target"
-            min_kind, max_kind = f"{basis} -{window:.0%}", f"{basis} +{window:.0%}"
+        min_kind, max_kind = target_kinds(plan.targets, key)
         result.append(DayNutrient(
             key=key, label=names.get(key, key), unit=target.unit if target else unit_of.get(key, ""),
             total=total, min=low, max=high, min_kind=min_kind, max_kind=max_kind, max_scope=scope,

@@ -23,6 +23,7 @@ from nutriplan import (
     plan_to_csv,
     plan_to_html,
     plan_to_json,
+    target_kinds,
     verify_plan,
 )
 from nutriplan.store import ClientNotFoundError, PlanNotFoundError, plan_for_client
@@ -163,8 +164,10 @@ def _nutrient_rows(plan) -> list[dict]:
                                                          and value > target.max * (1 + 1e-9)) else \
                 "low" if (target.min is not None and value < target.min * (1 - 1e-9)) else "ok"
             cells.append({"day": day.day, "value": value, "status": status})
+        min_kind, max_kind = target_kinds(plan.targets, key)
         rows.append({"key": key, "label": label, "unit": unit, "cells": cells, "min": target.min,
-                     "max": target.max, "max_kind": target.max_kind or "", "max_scope": target.max_scope})
+                     "min_kind": min_kind or "", "max": target.max, "max_kind": max_kind or "",
+                     "max_scope": target.max_scope})
     return rows
 
 
