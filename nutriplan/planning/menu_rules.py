@@ -195,10 +195,11 @@ def same_food_key(food_id: str, name: str, kind: str) -> str:
     return str(food_id)
 
 
-def variant_of(name: str) -> str:
+def variant_of(name: str, parts: int = 1) -> str:
     """Return the food a food is a variant of: its name before the first comma, in lower case
-    ("avocado" for "Avocado, California (Hass)")."""
-    return name.split(",")[0].strip().lower()
+    ("avocado" for "Avocado, California (Hass)"); with ``parts``, its first ``parts``
+    comma-separated parts ("yogurt, fruit" for "Yogurt, fruit, low fat" with 2)."""
+    return ", ".join(part.strip() for part in name.split(",")[:parts]).lower()
 
 
 @lru_cache(maxsize=1)
@@ -215,9 +216,7 @@ def product_group(name: str, kind: str) -> str:
     ``one_product_a_week.csv``, the name's first parts in lower case (``"milk"`` for "Milk, 1% low
     fat", ``"yogurt, fruit"`` for "Yogurt, fruit, low fat"), else ``""``."""
     parts = one_product_kinds().get(kind)
-    if parts is None:
-        return ""
-    return ", ".join(part.strip() for part in name.split(",")[:parts]).lower()
+    return "" if parts is None else variant_of(name, parts)
 
 
 @lru_cache(maxsize=1)

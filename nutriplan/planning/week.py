@@ -358,9 +358,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
     groups = add_group_columns(pairs_all, pplan.pattern)  # after the locked pairs: they need them too
     pairs_all = cap_fish_portions(pairs_all, pplan, options.portion_step)  # the FDA/EPA serving for the age
     pairs_all = fit_menu(pairs_all, options, scale, locked, eligible["name"])  # menu_rules: a glass of milk, variants
-    kept = {f for f, bonus in (preferred or {}).items() if bonus > 0}
-    for table in (locked, getattr(day_rules, "locks", None)):
-        kept |= set(table["food_id"]) if table is not None else set()
+    locks = [table for table in (locked, getattr(day_rules, "locks", None)) if table is not None]
+    kept = {f for f, bonus in (preferred or {}).items() if bonus > 0}.union(*(table["food_id"] for table in locks))
     pairs_all = staple_products_only(pairs_all, kept)  # the week's milk is a staple milk
     pairs_all = by_choice_only(pairs_all, options.diet, options.exclude_allergens or [], kept)  # soy milk if liked
     pairs_all = nutrient_rows.counted_foods(pairs_all, targets, prove_uls)
@@ -374,7 +373,7 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
         raise InfeasiblePlanError([_conflict_no_fish()])
 
     state = WeekState({}, set(), set(), {tag: 0.0 for tag in tags}, {key: 0.0 for key in needed}, {}, {})
-    state.products.update(_locked_products(pairs_all, locked, getattr(day_rules, "locks", None)))
+    state.products.update(_locked_products(pairs_all, *locks))
     items, supp_rows, results, notes, relaxed_days = [], [], [], [], []
     food_totals: dict[int, dict[str, float]] = {}  # day -> nutrient -> the day's food total (limits, minimums)
     notes += [ul_note] if ul_note else []
@@ -541,14 +540,13 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
     return pairs
 
 
-def _locked_products(pairs_all: pd.DataFrame, *locks: pd.DataFrame | None) -> dict[str, str]:
+def _locked_products(pairs_all: pd.DataFrame, *locks: pd.DataFrame) -> dict[str, str]:
     """Return product group -> the locked food of that group (the earliest day's): a week whose
     later days are locked keeps their milk or yogurt on the days solved before them."""
     if "product_group" not in pairs_all.columns:
         return {}
     group_of = dict(zip(pairs_all["food_id"], pairs_all["product_group"]))
-    rows = [(int(day), str(food_id)) for table in locks if table is not None and len(table)
-            for day, food_id in zip(table["day"], table["food_id"])]
+    rows = [(int(day), str(food_id)) for table in locks for day, food_id in zip(table["day"], table["food_id"])]
     products: dict[str, str] = {}
     for _day, food_id in sorted(rows):
         if group_of.get(food_id):
