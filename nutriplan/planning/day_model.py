@@ -81,7 +81,7 @@ class DayInputs:
     pairs: pd.DataFrame
     bounds: list[Bound]
     shares: list[EnergyShareBound]
-    slot_rules: list[SlotRule]
+    slot_rules: tuple[SlotRule, ...]
     role_rules: list[RoleRule]
     portion_step: float
     energy_target_kcal: float
@@ -439,11 +439,13 @@ KERNEL_SCHEDULE = (("lp_templates", 1), ("repair", 1), ("role", 1), ("kind", 1),
 #: (a child's last day: 18.8 at 0.6 s, 18.0 after 1,157 nodes and 13 s). Most kernels close
 #: within 10 nodes. The whole day is solved without this limit.
 KERNEL_MAX_NODES = 50
-#: HiGHS options of a kernel's MILP: the node limit, and no RINS or RENS sub-MIPs (neighbourhood
+#: HiGHS options of a kernel's MILP: the node limit; no RINS or RENS sub-MIPs (neighbourhood
 #: searches that spent 40% of the kernels' time on a child's and a woman's weeks, for the same
-#: solutions on 6 of 9 slow kernels and 0.1-10% worse objectives on the other 3).
+#: solutions on 6 of 9 slow kernels and 0.1-10% worse objectives on the other 3); cuts separated
+#: at the root only (on 37 weeks, bench/week_sweep.py: CPU -8 to -10%, week objectives +0.1%;
+#: without lifting for probing as well, -7% and -0.3%; the whole-day solves: no change).
 KERNEL_HIGHS_OPTIONS = {"mip_max_nodes": KERNEL_MAX_NODES, "mip_heuristic_run_rins": False,
-                        "mip_heuristic_run_rens": False}
+                        "mip_heuristic_run_rens": False, "mip_allow_cut_separation_at_nodes": False}
 #: A repair adds at most this many pairs per row it names (iron or manganese is in nearly every
 #: food: one per slot and kind made a 60-pair kernel 190 pairs, 1.8 s).
 REPAIR_PER_COLUMN = 12

@@ -48,21 +48,26 @@ def weekly_rules() -> pd.DataFrame:
     return pd.read_csv(data_path("planning/weekly_rules.csv"))
 
 
-def slot_rules(slots: list[str]) -> list[SlotRule]:
+def slot_rules(slots: list[str]) -> tuple[SlotRule, ...]:
     """Return the rules of ``slots``, with energy shares widened so the slots can add up to a whole
     day when some default slots are left out (the largest shares are scaled up to sum to 1)."""
-    table = _slot_table().loc[slots]
+    return _slot_rules(tuple(slots))
+
+
+@lru_cache(maxsize=32)
+def _slot_rules(slots: tuple[str, ...]) -> tuple[SlotRule, ...]:
+    table = _slot_table().loc[list(slots)]
     max_share = table["energy_max_share"].astype(float)
     min_share = table["energy_min_share"].astype(float)
     if max_share.sum() < 1.0:
         max_share = max_share / max_share.sum()
     if min_share.sum() > 1.0:
         min_share = min_share / min_share.sum()
-    return [
+    return tuple(
         SlotRule(slot, float(min_share[slot]), float(max_share[slot]),
                  int(table.at[slot, "min_items"]), int(table.at[slot, "max_items"]))
         for slot in slots
-    ]
+    )
 
 
 def role_rules(slots: list[str]) -> list[RoleRule]:
