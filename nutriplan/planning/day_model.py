@@ -172,6 +172,16 @@ def _times(scale: float, expr: dict[int, float]) -> dict[int, float]:
     return {var: scale * coef for var, coef in expr.items()}
 
 
+def _positions_by(keys, mask: np.ndarray | None = None) -> dict:
+    """Return the positions of ``keys`` (where ``mask``) grouped by key: key -> positions in
+    ascending order, keys sorted (as ``pandas.Series.groupby`` orders its groups)."""
+    groups: dict = {}
+    for i, key in enumerate(keys):
+        if mask is None or mask[i]:
+            groups.setdefault(key, []).append(i)
+    return {key: groups[key] for key in sorted(groups)}
+
+
 @dataclass
 class DayModel:
     """One day's model (``linear``), its portion (``n``), on-menu (``y``) and supplement (``u``)
@@ -280,28 +290,27 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
 
     # one slot a day per food (staples too: they are exempt from the days-per-week limit only), or
     # the pairs' ``meals_a_day`` (milk with cereal and a glass at dinner)
-    positions = pd.Series(np.arange(len(pairs)), index=pairs.index)
     meals = pairs["meals_a_day"].to_numpy(int) if "meals_a_day" in pairs.columns else np.ones(len(pairs), int)
-    for food_id, rows in positions.groupby(pairs["food_id"].to_numpy()).agg(list).items():
+    food_ids = pairs["food_id"].to_numpy()
+    for food_id, rows in _positions_by(food_ids).items():
         if len(rows) > meals[rows[0]]:
             m.row(f"one_slot_{food_id}_day{d}", {y[i]: 1.0 for i in rows}, LE, int(meals[rows[0]]))
 
     if variant_rows and "variant_of" in pairs.columns:  # one variant of a food a meal (not avocado and Hass avocado)
-        groups = positions.groupby([pairs["slot"].to_numpy(), pairs["variant_of"].to_numpy()]).agg(list)
-        for (slot, _variant), rows in groups.items():
+        variants = pairs["variant_of"].to_numpy()
+        for (slot, _variant), rows in _positions_by(list(zip(pairs["slot"].to_numpy(), variants))).items():
             if len(rows) > 1:
-                m.row(f"one_variant_{pairs['food_id'].iloc[rows[0]]}_{slot}_day{d}", {y[i]: 1.0 for i in rows}, LE, 1.0)
+                m.row(f"one_variant_{food_ids[rows[0]]}_{slot}_day{d}", {y[i]: 1.0 for i in rows}, LE, 1.0)
         # and, but for staples, at as many meals a day as one food (not macaroni at lunch and at dinner)
         plain = ~pairs["staple"].to_numpy(bool) if "staple" in pairs.columns else np.ones(len(pairs), bool)
-        for _variant, rows in positions[plain].groupby(pairs["variant_of"].to_numpy()[plain]).agg(list).items():
+        for _variant, rows in _positions_by(variants, plain).items():
             most = int(max(meals[i] for i in rows))
-            if len(rows) > most and pairs["food_id"].iloc[rows].nunique() > 1:
-                m.row(f"one_variant_{pairs['food_id'].iloc[rows[0]]}_day{d}", {y[i]: 1.0 for i in rows}, LE, most)
+            if len(rows) > most and len(set(food_ids[rows])) > 1:
+                m.row(f"one_variant_{food_ids[rows[0]]}_day{d}", {y[i]: 1.0 for i in rows}, LE, most)
 
     if variant_rows and "product_group" in pairs.columns:  # one product of a group a day (one milk, not 1% and skim)
-        grouped = pairs["product_group"].to_numpy() != ""
-        food_ids = pairs["food_id"].to_numpy()
-        for _group, rows in positions[grouped].groupby(pairs["product_group"].to_numpy()[grouped]).agg(list).items():
+        product_groups = pairs["product_group"].to_numpy()
+        for _group, rows in _positions_by(product_groups, product_groups != "").items():
             products = list(dict.fromkeys(food_ids[rows]))
             if len(products) < 2:
                 continue
@@ -371,12 +380,14 @@ def _template_rows(m: LinearModel, inputs: DayInputs, y: list[int], d: int) -> d
     slot_of = pairs["slot"].to_numpy()
     kind_of = pairs["kind"].to_numpy()
     chosen: dict[tuple[str, str], int] = {}
+    components: dict[str, list] = {}  # slot -> its templates' components, in table order
+    for component in inputs.templates.itertuples():
+        components.setdefault(component.slot, []).append(component)
     for slot in dict.fromkeys(slot_of):
         in_slot = np.flatnonzero(slot_of == slot)
-        part = inputs.templates[inputs.templates["slot"] == slot]
-        if part.empty:
+        comps = components.get(slot)
+        if not comps:
             continue
-        comps = list(part.itertuples())
         names = list(dict.fromkeys(c.template for c in comps))
         z = {name: m.var(f"t_{slot}_{name}_day{d}", 0, 1, integer=True) for name in names}
         chosen.update({(slot, name): var for name, var in z.items()})

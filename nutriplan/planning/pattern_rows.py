@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from nutriplan.food_patterns import GROUP_COLUMNS, Pattern, fish_chart_child, load_equivalents, pattern_for, seafood_limits
+from nutriplan.planning.amounts import weighted_sums
 
 OZ_G = 28.35  # grams in an ounce (FDA/EPA servings are ounces of cooked fish)
 WEEKLY_MARGIN = 0.01  # weekly amounts are planned 1% inside their bounds: grams printed to 0.1 g hold them
@@ -260,9 +261,9 @@ def cap_fish_portions(pairs: pd.DataFrame, pplan: PatternPlan, step: float) -> p
 
 def day_amounts(pairs: pd.DataFrame, servings: pd.Series, groups: list[str]) -> dict[str, float]:
     """Return a solved day's amount per model group (and whole minus refined grains)."""
-    out = {g: float((servings * pairs.loc[servings.index, f"g_{g}"]).sum()) for g in groups}
-    out["whole_minus_refined"] = float((servings * pairs.loc[servings.index, "g_whole_minus_refined"]).sum())
-    return out
+    columns = [f"g_{g}" for g in groups] + ["g_whole_minus_refined"]
+    sums = weighted_sums(servings.to_numpy(float), pairs.loc[servings.index], columns)
+    return {column.removeprefix("g_"): amount for column, amount in sums.items()}
 
 
 def unsafe_fish(foods: pd.DataFrame, profile) -> dict[str, list[str]]:

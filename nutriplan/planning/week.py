@@ -48,6 +48,7 @@ from nutriplan.planning.candidates import Eligibility, as_list, eligible_foods
 from nutriplan.planning.day_model import Bound, DayInputs, DayResult, EnergyShareBound, solve_day
 from nutriplan.planning.explain import explain_day
 from nutriplan.planning import nutrient_rows
+from nutriplan.planning.amounts import weighted_sums
 from nutriplan.planning.menu_rules import by_choice_only, fit_menu, life_stage_foods, staple_products_only
 from nutriplan.planning.pattern_rows import (
     add_group_columns,
@@ -426,10 +427,10 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             raise InfeasiblePlanError(conflicts, headline=f"no plan meets every rule{where}")
         results.append(result)
         chosen = pairs.loc[result.servings[result.servings > 0].index]
-        food_totals[day] = {b.key: float((result.servings[chosen.index] * chosen[b.key]).sum())
-                            for b in bounds if b.key in chosen.columns}
-        for idx, row in chosen.iterrows():
-            items.append({"day": day, "slot": row["slot"], "food_id": row["food_id"], "servings": result.servings[idx]})
+        servings = result.servings[chosen.index].to_numpy(float)
+        food_totals[day] = weighted_sums(servings, chosen, [b.key for b in bounds if b.key in chosen.columns])
+        items += [{"day": day, "slot": slot, "food_id": food_id, "servings": amount}
+                  for slot, food_id, amount in zip(chosen["slot"], chosen["food_id"], servings)]
         if supp is not None:
             for idx, units in result.supplement_units[result.supplement_units > 0].items():
                 supp_rows.append({"day": day, "supplement_id": supp.at[idx, "supplement_id"], "units": int(units)})
@@ -628,7 +629,7 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
              needed: list[str], supp: pd.DataFrame | None, fixed: dict[str, float]) -> None:
     """Record a solved day in ``state``: days each food was served, yesterday's foods and dinner
     protein, category servings so far and cumulative nutrient totals (food plus supplements)."""
-    servings = result.servings[chosen.index]
+    servings = result.servings[chosen.index].to_numpy(float)
     for food_id in set(_variety_keys(chosen)):  # variants of one food (menu_rules.same_food_key) count once
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
     state.yesterday = set(_variety_keys(chosen))
@@ -644,10 +645,10 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     if "kind" in dinner_protein.columns:
         for kind in set(dinner_protein["kind"]):
             state.dinner_protein_kinds[kind] = state.dinner_protein_kinds.get(kind, 0) + 1
-    for tag in tags:
-        state.tag_servings[tag] += float((servings * chosen[f"tag_{tag}"].astype(float)).sum())
-    for key in needed:
-        total = float((servings * chosen[key]).sum()) + fixed.get(key, 0.0)
+    for tag, amount in weighted_sums(servings, chosen, [f"tag_{tag}" for tag in tags]).items():
+        state.tag_servings[tag.removeprefix("tag_")] += amount
+    for key, food_total in weighted_sums(servings, chosen, needed).items():
+        total = food_total + fixed.get(key, 0.0)
         if supp is not None and key in supp.columns:
             total += float((result.supplement_units * supp[key]).sum())
         state.totals[key] = state.totals.get(key, 0.0) + total
