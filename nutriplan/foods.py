@@ -201,14 +201,17 @@ def _with_derived_flags(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the full tier with the meal ``role`` and ``slots`` of every food that is also a curated
-    food (same SR24 id) taken from the curated table, where they were assigned food by food; the
-    other foods keep their SR24 group's (``sr24/group_tags.csv``) unless a row of
-    ``sr24/role_rules.csv`` (group and name pattern, with its reason and source) says otherwise.
-    SR24 files eggs with dairy and
+    """Return the full tier with the meal ``role``, ``slots`` and ``staple`` flag of every food that
+    is also a curated food (same SR24 id) taken from the curated table, where they were assigned
+    food by food; the other foods keep their SR24 group's role and slots (``sr24/group_tags.csv``)
+    unless a row of ``sr24/role_rules.csv`` (group and name pattern, with its reason and source)
+    says otherwise, and are not staples. SR24 files eggs with dairy and
     soy milk with legumes (protein, lunch and dinner only); the curated roles serve eggs as a
     protein food at breakfast and fortified soy and rice drinks as milk (Dietary Guidelines
-    2020-2025: fortified soy beverages belong to the dairy group)."""
+    2020-2025: fortified soy beverages belong to the dairy group). The staples (the vitamin
+    D-fortified milks and soy milks, cooking oils, water, tea, coffee) are what a week may serve
+    every day: a week holds one milk (``planning/one_product_a_week.csv``), and without its
+    staples the full tier's week had no milk after day 3."""
     rules = pd.read_csv(data_path(ROLE_RULES_FILE), dtype=str, keep_default_na=False)
     for rule in rules.itertuples():  # name rules of sr24/role_rules.csv first, the curated foods' own last
         hit = (table["food_group"] == rule.food_group) & table["name"].str.contains(rule.name_pattern, case=False,
@@ -219,6 +222,7 @@ def _with_curated_roles(table: pd.DataFrame) -> pd.DataFrame:
     curated = _bundled("curated")
     common = table.index.intersection(curated.index)
     table.loc[common, "role"] = curated.loc[common, "role"]
+    table.loc[common, "staple"] = curated.loc[common, "staple"]
     table["slots"] = [curated.at[f, "slots"] if f in common else s for f, s in zip(table.index, table["slots"])]
     return table
 

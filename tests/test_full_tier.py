@@ -399,3 +399,36 @@ def test_full_tier_portions_stay_near_the_kind_typical_portion(full):
             assert 0.5 * typical[kind] * scale - 0.1 <= grams <= 2.0 * typical[kind] * scale + 0.1, (food_id, kind, grams)
             checked += 1
     assert checked >= 10
+
+
+def test_the_curated_foods_staple_flags_carry_over_to_the_full_tier(full):
+    """The full tier takes the staple flag of every curated food (same SR24 id) from the curated
+    table, like its role and slots; no other food is a staple."""
+    curated = load_foods("curated")
+    common = full.index.intersection(curated.index)
+    assert len(common) == len(curated)
+    assert (full.loc[common, "staple"] == curated.loc[common, "staple"]).all()
+    assert full.loc[common, "staple"].sum() >= 10  # the fortified milks and soy milks, oils, water, tea, coffee
+    assert not full.loc[full.index.difference(curated.index), "staple"].any()
+
+
+@pytest.mark.parametrize(("fields", "diet", "drink"), [
+    (dict(age_years=30, sex="female"), "vegan", "plant_milk"),
+    (dict(age_years=6, sex="female"), "omnivore", "milk"),
+])
+def test_a_full_tier_week_holds_one_milk_every_day(full, fields, diet, drink):
+    """A week on the full table is planned to day 7 (a vegan's and a child's failed on day 4 and 7
+    when the week's one milk could be served on 3 days only), with the week's milk or soy milk on
+    every day, and the same product all week (recomputed from the food kinds)."""
+    from nutriplan.planning.templates import food_kinds
+
+    plan = plan_week(Profile(**fields), PlanOptions(diet=diet), foods=full)
+    assert [d.day for d in plan.days] == list(range(1, 8))
+    used = sorted({i.food_id for d in plan.days for m in d.meals for i in m.items})
+    kinds = food_kinds(full.loc[used])
+    drinks = {i.food_id for d in plan.days for m in d.meals for i in m.items if kinds[i.food_id] == drink}
+    for day in plan.days:
+        assert any(kinds[i.food_id] == drink for m in day.meals for i in m.items), day.day
+    # one product all week (SR24 names "Soymilk, original ..." and "Soymilk (all flavors), ..." alike)
+    assert len(drinks) == 1, sorted(full.loc[sorted(drinks), "name"])
+    assert full.loc[sorted(drinks), "staple"].all()  # a staple: exempt from the days-a-food limit

@@ -39,6 +39,9 @@ import pandas as pd
 from nutriplan.planning.templates import portion_rules
 from nutriplan.resources import data_path
 
+#: Words in parentheses, left out of a name's product group (SR24's "Soymilk (all flavors)").
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
 
 def _kind_grams(column: str) -> dict[str, float]:
     """Return kind -> grams of ``portion_rules.csv`` ``column`` (kinds without a value are absent)."""
@@ -213,10 +216,12 @@ def one_product_kinds() -> dict[str, int]:
 
 def product_group(name: str, kind: str) -> str:
     """Return the group in which a week holds one product: for a kind of
-    ``one_product_a_week.csv``, the name's first parts in lower case (``"milk"`` for "Milk, 1% low
-    fat", ``"yogurt, fruit"`` for "Yogurt, fruit, low fat"), else ``""``."""
+    ``one_product_a_week.csv``, the name's first parts in lower case, without words in
+    parentheses (``"milk"`` for "Milk, 1% low fat", ``"yogurt, fruit"`` for "Yogurt, fruit, low
+    fat", ``"soymilk"`` for SR24's "Soymilk (all flavors), unsweetened, ..." as for "Soymilk,
+    original and vanilla, ..."), else ``""``."""
     parts = one_product_kinds().get(kind)
-    return "" if parts is None else variant_of(name, parts)
+    return "" if parts is None else variant_of(_PARENTHESES.sub("", name), parts)
 
 
 @lru_cache(maxsize=1)
