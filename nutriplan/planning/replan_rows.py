@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from nutriplan.planning.amounts import weighted_sums
 from nutriplan.planning.pattern_rows import day_amounts
 
 
@@ -130,10 +131,8 @@ class DayRules:
             if at_end is not None and (lo is None or at_end > lo):
                 lo = at_end
             group_rows[name] = (col, lo, min(hi, capped) if hi is not None and capped is not None else hi, soft)
-        tag_servings = {}
-        for tag, (lo, hi) in inputs.tag_servings.items():
-            column = f"tag_{tag}"
-            used = float((servings * pairs_all.loc[servings.index, column].astype(float)).sum()) \
-                if column in pairs_all.columns else 0.0
-            tag_servings[tag] = (lo, None if hi is None else hi - used)
+        columns = [f"tag_{tag}" for tag in inputs.tag_servings if f"tag_{tag}" in pairs_all.columns]
+        used = weighted_sums(servings.to_numpy(float), pairs_all.loc[servings.index], columns)
+        tag_servings = {tag: (lo, None if hi is None else hi - used.get(f"tag_{tag}", 0.0))
+                        for tag, (lo, hi) in inputs.tag_servings.items()}
         return DayInputs(**{**inputs.__dict__, "group_rows": group_rows, "tag_servings": tag_servings})
