@@ -292,7 +292,7 @@ def test_daily_kind_limits_hold(adult_plans, child, foods):
                 assert counts[(day.day, row["kind"])] <= int(row["max_items_per_day"]), (day.day, row["kind"])
 
 
-def test_no_herbal_tea_or_coffee_for_a_young_child(child, foods):
+def test_no_herbal_tea_coffee_or_buttermilk_for_a_young_child(child, foods):
     import re
 
     rules = _rows("planning/life_stage_foods.csv")
@@ -306,7 +306,10 @@ def test_no_herbal_tea_or_coffee_for_a_young_child(child, foods):
 
     adult = n.make_profile(age_years=40, sex="female")
     assert life_stage_foods(foods, adult) == {}
-    assert any("Chamomile" in foods.at[f, "name"] for ids in life_stage_foods(foods, child.profile).values() for f in ids)
+    left_off = [foods.at[f, "name"] for ids in life_stage_foods(foods, child.profile).values() for f in ids]
+    assert any("Chamomile" in name for name in left_off)
+    assert any("Buttermilk" in name for name in left_off)  # plain milk is a young child's milk
+    assert not any(name.startswith("Milk,") for name in left_off)
 
 
 def test_a_drink_of_unknown_role_is_left_off_a_young_childs_menu_by_its_name():
