@@ -287,11 +287,12 @@ def _check_new_item(plan: MealPlan, slot: str, food_id: str, servings: float | N
     bounds = portion_steps(row, kind, portion_scale(energy_target_kcal(plan.targets)), step).iloc[0]
     lo, hi = bounds["min_steps"] * step, bounds["max_steps"] * step
     steps = servings / step
-    if abs(steps - round(steps)) > 1e-9 or not lo - 1e-9 <= servings <= hi + 1e-9:
+    whole_step = int(bounds["whole_steps"]) * step  # an egg, a date: whole pieces
+    if abs(steps - round(steps)) > 1e-9 or round(steps) % int(bounds["whole_steps"]) or not lo - 1e-9 <= servings <= hi + 1e-9:
         raise InfeasiblePlanError([Conflict(
             name="lock_portion", message=f"lock {what.split(' ', 1)[1]} conflicts with the portion rule: "
                                          f"{food_id} ({row.iloc[0]['name']}) is served {lo:g}-{hi:g} servings "
-                                         f"for this person, in steps of {step:g}; {servings:g} asked",
+                                         f"for this person, in steps of {whole_step:g}; {servings:g} asked",
             suggestion=f"lock {lo:g} to {hi:g} servings", details={"locks": [what.split(" ", 1)[1]]})],
             headline=f"the {what} makes the rules impossible")
 
@@ -502,7 +503,7 @@ def swap_suggestions(plan: MealPlan, day: int, slot: str, food_id: str, limit: i
     old_kcal = float(old_row["energy_kcal"]) * old.servings * float(old_row["serving_g"]) / 100.0
     rows = []
     for k in range(int(steps["min_steps"].min()), int(steps["max_steps"].max()) + 1):
-        ok = (steps["min_steps"] <= k) & (steps["max_steps"] >= k)
+        ok = (steps["min_steps"] <= k) & (steps["max_steps"] >= k) & (k % steps["whole_steps"] == 0)
         part = cands[ok.to_numpy()]
         if part.empty:
             continue

@@ -137,8 +137,9 @@ def test_the_totals_say_at_least_where_a_value_is_unknown(plans, foods, name):
 
 
 def test_food_folate_above_the_ul_is_fine_while_folic_acid_stays_under_it(foods):
-    # a child of 6: folate UL 400 mcg of folic acid; her food folate passes 400 mcg on some day
-    child = n.plan_week(n.make_profile(age_years=6, sex="female"), n.PlanOptions(days=3))
+    # a child of 3: folate UL 300 mcg of folic acid (RDA 150 mcg); her food folate passes 300 mcg
+    # on some day
+    child = n.plan_week(n.make_profile(age_years=3, sex="female"), n.PlanOptions(days=3))
     limit = child.targets.nutrients["folate_mcg"].max
     food_folate = [sum(float(foods.at[f, "folate_mcg"]) * g / 100.0 for f, g in _day_grams(d, foods).items())
                    for d in child.days]

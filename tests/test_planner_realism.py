@@ -465,3 +465,53 @@ def test_a_vegan_week_takes_its_dairy_from_fortified_soy_milk_three_times_a_day_
     for (day, food_id), count in meals_of.items():
         assert count <= allowed.get(kind_of[food_id], 1), (day, food_id, count)
     assert any(count > 1 for count in meals_of.values()), "soy milk is served twice on some day"
+
+
+def _whole_piece_count(household, serving_g: float) -> int:
+    """Pieces a serving is, for a food served in whole pieces (0: any portion), read here from
+    whole_pieces.csv: the household measure's leading count, a matching row, the piece's grams."""
+    import re
+
+    text = household if isinstance(household, str) else ""
+    count = re.match(r"\s*(\d+)\s", text)
+    for row in _rows("planning/whole_pieces.csv"):
+        if count and re.search(row["household_pattern"], text, re.I) \
+                and serving_g / int(count.group(1)) <= float(row["max_piece_g"]):
+            return int(count.group(1))
+    return 0
+
+
+def test_eggs_dates_and_crackers_are_whole_pieces(adult_plans, child, foods):
+    """An egg, a sardine, a date or a cracker is not halved: each such item is a whole number of
+    pieces, counted from its household measure; other foods keep halves (half a pear)."""
+    assert _whole_piece_count("1 large", 50) == 1 and _whole_piece_count("5 crackers square (1 serving)", 15) == 5
+    assert _whole_piece_count("1 medium", 166) == 0  # a pear may be halved
+    assert _whole_piece_count("1 small bagel (3\" dia)", 69) == 0
+    seen = Counter()
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, _kind in _items(plan, foods):
+            pieces = _whole_piece_count(food.get("household"), float(food["serving_g"]))
+            if pieces:
+                seen[food["name"]] += 1
+                count = grams / float(food["serving_g"]) * pieces
+                assert abs(count - round(count)) < 1e-3, (day, slot, food["name"], grams)
+    assert seen, "the weeks hold foods served in pieces (eggs, crackers, dried fruit)"
+
+
+def test_a_half_egg_breaks_the_rules_and_a_lock_says_so(adult_plans, foods):
+    """One and a half hard-boiled eggs (01129; 1-3 eggs for a woman of 40) is within the egg's
+    portion bounds but not whole pieces: the check names it, and a replan asking for it says so."""
+    from nutriplan.models.plan import PlanItem
+    from nutriplan.planning.verify import plan_violations
+
+    plan = adult_plans["woman 40"]
+    egg = PlanItem(food_id="01129", name=str(foods.at["01129", "name"]), servings=1.5,
+                   grams=1.5 * float(foods.at["01129", "serving_g"]), household="1 large")
+    changed = plan.model_copy(deep=True)
+    breakfast = next(m for m in changed.days[0].meals if m.slot == "breakfast")
+    breakfast.items.append(egg)
+    assert any("01129: 1.5 servings, not whole pieces" in p for p in plan_violations(changed, foods))
+    first = next(m for m in plan.days[0].meals if m.slot == "breakfast").items[0]
+    with pytest.raises(n.InfeasiblePlanError, match=r"in steps of 1; 1\.5 asked"):
+        n.replan(plan, replace=[f"1:breakfast:{first.food_id}:01129:1.5"], foods=foods)
+    n.replan(plan, replace=[f"1:breakfast:{first.food_id}:01129:2"], foods=foods)  # two eggs are fine

@@ -5,7 +5,9 @@ Variables, for every (food, slot) pair the day may use:
 - ``n`` (integer): portions in steps of ``portion_step`` servings, between the food's minimum and
   maximum portion when it is on the menu;
 - ``y`` (binary): the food is on the menu in that slot, linked both ways to ``n``
-  (``min_steps * y <= n <= max_steps * y``), so a food is either served at a real portion or absent.
+  (``min_steps * y <= n <= max_steps * y``), so a food is either served at a real portion or absent;
+- ``pieces`` (integer), for a food served in whole pieces (an egg, a date): ``n`` is ``whole_steps``
+  times it.
 
 Rows (each with a stable readable name such as ``min_vitamin_d_iu_day3``): nutrient minimums and
 upper limits (total, or supplements only for magnesium), the energy window, energy shares of
@@ -219,6 +221,16 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
     m.rows([f"portion_{side}_{lab}" for lab in labels for side in ("min", "max")], pair_vars,
            np.column_stack([np.ones(2 * len(labels)), -np.column_stack([min_steps, max_steps]).ravel()]),
            np.tile([GE, LE], len(labels)), 0.0)
+
+    if "whole_steps" in pairs.columns:  # an egg, a date: portions in whole pieces (nutriplan.planning.pieces)
+        whole = pairs["whole_steps"].to_numpy(int)
+        locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
+        # bounds are whole-piece portions already (week.portion_steps): a row where a portion lies
+        # between them; a locked odd portion stays the user's
+        at = np.flatnonzero((whole > 1) & (max_steps > min_steps) & (locked % whole == 0))
+        pieces = m.vars([f"pieces_{labels[i]}" for i in at], 0, [int(max_steps[i] // whole[i]) for i in at], integer=True)
+        m.rows([f"whole_{labels[i]}" for i in at], np.column_stack([np.asarray(n, int)[at], np.asarray(pieces, int)]),
+               np.column_stack([np.ones(len(at)), -whole[at]]), EQ, 0.0)
 
     supp = inputs.supplements if inputs.supplements is not None else pd.DataFrame()
     u = [m.var(f"supplement_{sid}", 0, int(mx), integer=True)

@@ -36,6 +36,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from nutriplan.planning.pieces import whole_step_bounds
 from nutriplan.planning.templates import portion_rules
 from nutriplan.resources import data_path
 
@@ -163,8 +164,12 @@ def fit_menu(pairs: pd.DataFrame, options, scale: float, locked: pd.DataFrame | 
     if locked is not None and len(locked):
         wanted = set(zip(locked["food_id"].astype(str), locked["slot"]))
         keep_locked = np.array([(f, s) in wanted for f, s in zip(pairs["food_id"], pairs["slot"])], bool)
-    max_steps = np.where(keep_locked, pairs["max_steps"].to_numpy(int), capped_steps(pairs, scale, step=options.portion_step))
-    min_steps = np.where(keep_locked, pairs["min_steps"].to_numpy(int), least_steps(pairs, scale, options.portion_step))
+    max_steps = capped_steps(pairs, scale, step=options.portion_step)
+    min_steps = least_steps(pairs, scale, options.portion_step)
+    if "whole_steps" in pairs.columns:  # an egg, a date: whole pieces within the kind's bounds too
+        min_steps, max_steps = whole_step_bounds(min_steps, max_steps, pairs["whole_steps"].to_numpy(int))
+    max_steps = np.where(keep_locked, pairs["max_steps"].to_numpy(int), max_steps)
+    min_steps = np.where(keep_locked, pairs["min_steps"].to_numpy(int), min_steps)
     pairs["max_steps"] = max_steps
     pairs["min_steps"] = min_steps
     pairs["typical_steps"] = np.clip(pairs["typical_steps"].to_numpy(int), min_steps, np.maximum(min_steps, max_steps))

@@ -221,6 +221,9 @@ def _item_problems(item, food, slot: str, day: int, options, bounds: dict, in_te
     if abs(steps - round(steps)) > 1e-9 or _under(item.servings, lo) or _over(item.servings, hi):
         problems.append(f"{where}: {item.servings:g} servings, allowed {lo:g}-{hi:g} for this person "
                         f"in steps of {step:g}")
+    elif round(steps) % bounds["whole_steps"]:
+        problems.append(f"{where}: {item.servings:g} servings, not whole pieces ({food.get('household')}; "
+                        f"steps of {bounds['whole_steps'] * step:g})")
     if slot not in as_list(food.get("slots")) or not in_templates:
         problems.append(f"{where}: not a {slot} food")
     flag = food.get(DIET_FLAG[options.diet]) if options.diet in DIET_FLAG else True
