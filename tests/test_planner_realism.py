@@ -515,3 +515,13 @@ def test_a_half_egg_breaks_the_rules_and_a_lock_says_so(adult_plans, foods):
     with pytest.raises(n.InfeasiblePlanError, match=r"in steps of 1; 1\.5 asked"):
         n.replan(plan, replace=[f"1:breakfast:{first.food_id}:01129:1.5"], foods=foods)
     n.replan(plan, replace=[f"1:breakfast:{first.food_id}:01129:2"], foods=foods)  # two eggs are fine
+
+
+def test_water_and_tea_come_by_the_glass_or_mug(adult_plans, child, foods):
+    """A meal's water, tea or coffee is a glass or a mug or two, not 2.5 cups of water at breakfast
+    (at most 2 cups, 474 g, an item)."""
+    cup_g = 237.0  # SR24 14411 tap water, 1 cup 8 fl oz
+    for plan in (*adult_plans.values(), child):
+        for day, slot, food, grams, _kind in _items(plan, foods):
+            if food["role"] == "beverage" and float(food["energy_kcal"]) < 5:
+                assert grams <= 2 * cup_g + 0.1, (day, slot, food["name"], grams)
