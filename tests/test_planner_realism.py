@@ -308,8 +308,8 @@ def test_no_herbal_tea_coffee_or_buttermilk_for_a_young_child(child, foods):
     assert life_stage_foods(foods, adult) == {}
     left_off = [foods.at[f, "name"] for ids in life_stage_foods(foods, child.profile).values() for f in ids]
     assert any("Chamomile" in name for name in left_off)
-    assert any("Buttermilk" in name for name in left_off)  # plain milk is a young child's milk
-    assert not any(name.startswith("Milk,") for name in left_off)
+    assert any("buttermilk" in name.lower() for name in left_off)  # plain milk is a young child's milk
+    assert not any(name.startswith("Milk,") and "buttermilk" not in name.lower() for name in left_off)
 
 
 def test_a_drink_of_unknown_role_is_left_off_a_young_childs_menu_by_its_name():
@@ -433,6 +433,7 @@ def test_a_week_holds_one_milk_one_soy_milk_and_one_orange_juice(adult_plans, ch
     groups = {f: _product_group(foods.loc[f], kinds[f]) for f in foods.index}
     with_staples = {groups[f] for f in foods.index if groups[f] and foods.at[f, "staple"]}
     assert {"milk", "soy milk"} <= with_staples
+    assert groups["01088"] == "milk"  # buttermilk is the week's milk or none (a week held it at 3 meals a day beside 1% milk)
     seen = set()
     for plan in (*adult_plans.values(), child):
         for group, ids in _week_products(plan, foods).items():
@@ -525,3 +526,15 @@ def test_water_and_tea_come_by_the_glass_or_mug(adult_plans, child, foods):
         for day, slot, food, grams, _kind in _items(plan, foods):
             if food["role"] == "beverage" and float(food["energy_kcal"]) < 5:
                 assert grams <= 2 * cup_g + 0.1, (day, slot, food["name"], grams)
+
+
+def test_buttermilk_is_the_weeks_milk_only_for_a_client_who_likes_it(foods):
+    """Buttermilk is a milk (one_product_a_week.csv): a week holds it or another milk, and only a
+    client who likes it gets it (it is not a vitamin D-fortified staple milk)."""
+    fields = dict(age_years=30, sex="female", pregnant=True, gestation_weeks=20, weight_kg=68, height_cm=168,
+                  prepregnancy_weight_kg=62)
+    for liked in ([], ["buttermilk"]):
+        plan = n.plan_week(n.make_profile(**fields, liked_foods=liked or None), n.PlanOptions(days=3))
+        milks = {i.name for d in plan.days for m in d.meals for i in m.items if i.name.startswith("Milk,")}
+        assert len(milks) == 1, milks
+        assert any("buttermilk" in name for name in milks) == bool(liked), milks
