@@ -287,12 +287,12 @@ def _check_new_item(plan: MealPlan, slot: str, food_id: str, servings: float | N
     bounds = portion_steps(row, kind, portion_scale(energy_target_kcal(plan.targets)), step).iloc[0]
     lo, hi = bounds["min_steps"] * step, bounds["max_steps"] * step
     steps = servings / step
-    whole_step = int(bounds["whole_steps"]) * step  # an egg, a date: whole pieces
-    if abs(steps - round(steps)) > 1e-9 or round(steps) % int(bounds["whole_steps"]) or not lo - 1e-9 <= servings <= hi + 1e-9:
+    whole = int(bounds["whole_steps"])  # an egg, a date: portions in whole pieces
+    if abs(steps - round(steps)) > 1e-9 or round(steps) % whole or not lo - 1e-9 <= servings <= hi + 1e-9:
         raise InfeasiblePlanError([Conflict(
             name="lock_portion", message=f"lock {what.split(' ', 1)[1]} conflicts with the portion rule: "
                                          f"{food_id} ({row.iloc[0]['name']}) is served {lo:g}-{hi:g} servings "
-                                         f"for this person, in steps of {whole_step:g}; {servings:g} asked",
+                                         f"for this person, in steps of {whole * step:g}; {servings:g} asked",
             suggestion=f"lock {lo:g} to {hi:g} servings", details={"locks": [what.split(" ", 1)[1]]})],
             headline=f"the {what} makes the rules impossible")
 

@@ -225,8 +225,9 @@ def build_day_model(inputs: DayInputs, variant_rows: bool = True) -> DayModel:
     if "whole_steps" in pairs.columns:  # an egg, a date: portions in whole pieces (nutriplan.planning.pieces)
         whole = pairs["whole_steps"].to_numpy(int)
         locked = pairs["locked_steps"].to_numpy(int) if "locked_steps" in pairs.columns else np.zeros(len(pairs), int)
-        # bounds are whole-piece portions already (week.portion_steps): a row where a portion lies
-        # between them; a locked odd portion stays the user's
+        # a row only where a portion lies between the bounds (portion_steps and fit_menu put the
+        # minimum on whole pieces; within_caps may lower the maximum); a locked odd portion stays
+        # the user's
         at = np.flatnonzero((whole > 1) & (max_steps > min_steps) & (locked % whole == 0))
         pieces = m.vars([f"pieces_{labels[i]}" for i in at], 0, [int(max_steps[i] // whole[i]) for i in at], integer=True)
         m.rows([f"whole_{labels[i]}" for i in at], np.column_stack([np.asarray(n, int)[at], np.asarray(pieces, int)]),
