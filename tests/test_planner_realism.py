@@ -169,7 +169,7 @@ def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_p
                 assert grams <= float(PORTIONS[kind]["max_g"]) * _scale(plan) + 0.5 * step_g + 0.1, (
                     day, slot, food["name"], grams)
                 checked += 1
-    assert checked >= 5
+    assert checked >= 3  # a child of 6 has meat or poultry at 3-5 meals a week
     child_meat = [grams for *_, grams, kind in _items(child, foods) if kind in down]
     assert child_meat and max(child_meat) < 85
 
@@ -392,6 +392,21 @@ def test_variants_of_one_fish_or_poultry_share_the_days_a_food_limit(adult_plans
                 days.setdefault(_variety_key(food, kind), set()).add(day)
         for key, served in days.items():
             assert len(served) <= plan.options.max_days_per_food, (key, sorted(served))
+
+
+def test_preparations_of_one_food_repeat_as_one_food(adult_plans, foods):
+    """UV portabella raw on two days and grilled on two more is mushrooms four times: any earlier
+    day of a food in another preparation (the same name before its first comma) makes it dearer,
+    as for the food itself, so an omnivore adult's week holds no food, preparations counted
+    together, on more days than the days-a-food limit (staples aside). A week without fish, or a
+    young child's, may: vitamin D from food alone then needs the mushrooms on most days."""
+    for plan in (adult_plans["woman 40"], adult_plans["man 35"]):
+        days: dict[str, set] = {}
+        for day, _slot, food, _grams, _kind in _items(plan, foods):
+            if not food.get("staple", False):
+                days.setdefault(str(food["name"]).split(",")[0].strip().lower(), set()).add(day)
+        crowded = {name: sorted(d) for name, d in days.items() if len(d) > plan.options.max_days_per_food}
+        assert not crowded, crowded
 
 
 def test_yesterdays_dinner_protein_is_not_todays_lunch_or_dinner(adult_plans, child, foods):

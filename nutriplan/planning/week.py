@@ -111,6 +111,10 @@ class WeekState:
     kind_uses: dict[tuple[str, str], int] = None  # (slot, kind) -> days a protein kind was served there
     dinner_protein_kinds: dict[str, int] = field(default_factory=dict)  # kind -> dinners it was the protein
     products: dict[str, str] = field(default_factory=dict)  # product group -> the week's product (food id)
+    #: food (``menu_rules.variant_of``: the name before its first comma) -> days any preparation
+    #: of it was served; and yesterday's: repeats cost as for one food, without the days-a-food limit
+    variant_days: dict[str, int] = field(default_factory=dict)
+    yesterday_variants: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -532,6 +536,10 @@ def _pairs_for_day(pairs_all: pd.DataFrame, state: WeekState, options: PlanOptio
     pairs = pairs_all[~exhausted & ~repeat_protein & ~tired_dinner & ~_other_product(pairs_all, state)].copy()
     used_kept = _variety_keys(pairs).map(lambda f: state.days_used.get(f, 0)).to_numpy(float)
     yesterday = _variety_keys(pairs).isin(state.yesterday).to_numpy(float)
+    if "variant_of" in pairs.columns:  # another preparation repeats the food: pork loin roasted, then broiled
+        variant = pairs["variant_of"]
+        used_kept = np.maximum(used_kept, variant.map(lambda v: state.variant_days.get(v, 0)).to_numpy(float))
+        yesterday = np.maximum(yesterday, variant.isin(state.yesterday_variants).to_numpy(float))
     staple = pairs["staple"].to_numpy(float)
     pairs["cost"] = (
         ITEM_COST
@@ -641,6 +649,10 @@ def _advance(state: WeekState, chosen: pd.DataFrame, result: DayResult, tags: li
     for food_id in set(_variety_keys(chosen)):  # variants of one food (menu_rules.same_food_key) count once
         state.days_used[food_id] = state.days_used.get(food_id, 0) + 1
     state.yesterday = set(_variety_keys(chosen))
+    if "variant_of" in chosen.columns:  # staples (milk, oils) carry no repeat cost
+        state.yesterday_variants = set(chosen["variant_of"][~chosen["staple"].astype(bool)])
+        for variant in state.yesterday_variants:
+            state.variant_days[variant] = state.variant_days.get(variant, 0) + 1
     if "product_group" in chosen.columns:
         for group, food_id in zip(chosen["product_group"], chosen["food_id"]):
             if group:

@@ -12,8 +12,8 @@ the history-free food costs, joined by the week's rules and history costs:
   fruit, vegetables, dairy on average over the plan;
 - the costs the day-by-day planner charges for history, each as a convex piecewise-linear
   function of how often a food (kind) is used, exact at whole numbers: a food served on k days
-  costs ``REPEAT_PENALTY * k (k - 1) / 2``; served on consecutive days ``YESTERDAY_PENALTY`` per
-  pair of days; a protein kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1)
+  (its preparations counted together: ``menu_rules.variant_of``) costs ``REPEAT_PENALTY * k (k -
+  1) / 2``; served on consecutive days ``YESTERDAY_PENALTY`` per pair of days; a protein kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1)
   / 2 + KIND_TIRED_PENALTY * max(0, m - KIND_TIRED_DAYS)``.
 
 The planner's week is a feasible point of that model, scored at most the sum of its day
@@ -319,16 +319,20 @@ def _history_rows(matrix: _Matrix, built: list, inp: WeekBoundInputs, W, consecu
     days = options.days
     blocks = len(built)
     on_day: dict[str, list[list[int]]] = {}  # food -> per block the y columns of its pairs
+    costed: dict[str, list[list[int]]] = {}  # the same by food name (``variant_of``), staples left out
     protein_kind: dict[tuple[str, str], list[list[int]]] = {}  # (slot, kind) -> per block protein y's
     staple: dict[str, bool] = {}
     weights = [weight for *_, weight in built]
     for d, (pairs, model, cols, _weight) in enumerate(built):
         has_kind = "kind" in pairs.columns
-        for i, (food, slot, role, is_staple) in enumerate(zip(pairs["food_id"], pairs["slot"], pairs["role"],
-                                                             pairs["staple"])):
+        named = pairs["variant_of"] if "variant_of" in pairs.columns else pairs["food_id"]
+        for i, (food, name, slot, role, is_staple) in enumerate(zip(pairs["food_id"], named, pairs["slot"],
+                                                                   pairs["role"], pairs["staple"])):
             j = cols[model.y[i]]
             on_day.setdefault(food, [[] for _ in range(blocks)])[d].append(j)
             staple[food] = bool(is_staple)
+            if not is_staple:
+                costed.setdefault(name, [[] for _ in range(blocks)])[d].append(j)
             if has_kind and role == "protein":
                 key = (slot, pairs["kind"].iat[i])
                 protein_kind.setdefault(key, [[] for _ in range(blocks)])[d].append(j)
@@ -340,16 +344,14 @@ def _history_rows(matrix: _Matrix, built: list, inp: WeekBoundInputs, W, consecu
                 if s == "dinner" and r == "protein" and f in prev:
                     matrix.row([(prev[f], 1.0), (cols[model.y[i]], 1.0)], upper=1.0)
     for food, per_block in on_day.items():
-        terms = [(j, weights[b]) for b, block_cols in enumerate(per_block) for j in block_cols]
-        exempt = staple[food] and options.staples_exempt
-        if not exempt:
+        if not (staple[food] and options.staples_exempt):
+            terms = [(j, weights[b]) for b, block_cols in enumerate(per_block) for j in block_cols]
             matrix.row(terms, upper=float(options.max_days_per_food))
-        if staple[food]:
-            continue  # staples carry no repeat cost
-        most = min(days, options.max_days_per_food) if not exempt else days
-        if most >= 2:  # r >= REPEAT * (j k - j (j + 1) / 2), j = 1 .. most - 1: REPEAT k (k - 1) / 2 at whole k
+    for per_block in costed.values():  # staples carry no repeat cost; a food's preparations count together
+        terms = [(j, weights[b]) for b, block_cols in enumerate(per_block) for j in block_cols]
+        if days >= 2:  # r >= REPEAT * (j k - j (j + 1) / 2), j = 1 .. days - 1: REPEAT k (k - 1) / 2 at whole k
             r = matrix.column(1.0)
-            for j in range(1, most):
+            for j in range(1, days):
                 matrix.row([(r, 1.0)] + [(c, -W.REPEAT_PENALTY * j * w) for c, w in terms],
                            -W.REPEAT_PENALTY * j * (j + 1) / 2)
         if not consecutive:
