@@ -56,7 +56,7 @@ def test_a_plan_read_back_from_json_keeps_every_rule(plan, files, raw_foods):
     data = json.loads(files[0].read_text())
     for key in ("energy_kcal", "magnesium_mg", "potassium_mg"):
         assert back.days[1].totals[key] == pytest.approx(_independent_totals(data["days"][1], raw_foods, key),
-                                                         rel=1e-6)
+                                                         rel=1e-6, abs=5.01e-4)  # totals are kept to 0.001
 
 
 def test_a_csv_export_is_checked_against_its_json_or_a_profile(plan, files):

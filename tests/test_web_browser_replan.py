@@ -71,8 +71,9 @@ def test_lock_a_meal_swap_an_item_regenerate_a_day(server, browser, raw_foods): 
     assert page.locator("#derived-from").inner_text() == f"plan #{first['id']}"
     _check_totals(page, second["plan"], raw_foods)
 
-    # swap day 2's first lunch item for the first suggestion
-    slot, food = next(iter(_items(second["plan"], 2, "lunch")))
+    # swap day 2's first lunch item that has a suggestion (some have none) for the first one
+    slot, food = next(key for key in _items(second["plan"], 2, "lunch")
+                      if _api(server, f"/api/plans/{second['id']}/swaps?day=2&slot=lunch&food_id={key[1]}&limit=1"))
     page.click(f"#swap-2-lunch-{food}")
     choice = page.locator("form.swap-choice select")
     choice.wait_for()
