@@ -153,6 +153,13 @@ def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
     assert _items_within_cap((*adult_plans.values(), child), foods, ("drink",)) >= 3
 
 
+def test_an_egg_dish_is_about_two_eggs_and_three_for_a_big_eater(adult_plans, child, foods):
+    """An egg item weighs at most ``max_g`` (about two large eggs) scaled up above 2,000 kcal:
+    a 2,900-kcal man gets three hard-boiled eggs, not four."""
+    assert PORTIONS["egg"]["max_g"]
+    assert _items_within_cap((*adult_plans.values(), child), foods, ("egg",)) >= 1
+
+
 def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_plans, child, foods):
     """Meat, poultry and processed meat (``max_scales_down``) weigh at most ``max_g`` times the
     person's portion scale below 1, to the nearest portion step: a child of 6 gets 1.5-oz dishes
