@@ -12,9 +12,10 @@ the history-free food costs, joined by the week's rules and history costs:
   fruit, vegetables, dairy on average over the plan;
 - the costs the day-by-day planner charges for history, each as a convex piecewise-linear
   function of how often a food (kind) is used, exact at whole numbers: a food served on k days
-  (its preparations counted together: ``menu_rules.variant_of``) costs ``REPEAT_PENALTY * k (k -
-  1) / 2``; served on consecutive days ``YESTERDAY_PENALTY`` per pair of days; a protein kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1)
-  / 2 + KIND_TIRED_PENALTY * max(0, m - KIND_TIRED_DAYS)``.
+  (its preparations counted together: ``menu_rules.variant_of``) costs ``REPEAT_PENALTY * k
+  (k - 1) / 2``; served on consecutive days ``YESTERDAY_PENALTY`` per pair of days; a protein
+  kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1) / 2 +
+  KIND_TIRED_PENALTY * max(0, m - KIND_TIRED_DAYS)``.
 
 The planner's week is a feasible point of that model, scored at most the sum of its day
 objectives (equal when at most one protein item per kind and slot), so every lower bound of the
