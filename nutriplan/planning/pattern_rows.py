@@ -33,6 +33,10 @@ from nutriplan.planning.amounts import weighted_sums
 
 OZ_G = 28.35  # grams in an ounce (FDA/EPA servings are ounces of cooked fish)
 WEEKLY_MARGIN = 0.01  # weekly amounts are planned 1% inside their bounds: grams printed to 0.1 g hold them
+#: In weekly-average mode, the amount (cup-eq) the days' catch-up of fruit, vegetables and dairy
+#: leaves out: three cups of soy milk are 2.99999997 cup-eq of dairy, and without it a vegan's
+#: day 4 had to reach 3.00000008 with at most three cups, so days 4-7 lost their pattern floors
+CATCH_UP_TOLERANCE = 1e-6
 #: Groups whose amounts are capped: a food with an unknown amount of one of these is left out.
 CAPPED_COLUMNS = ("protein_seafood_oz_eq", "protein_meat_oz_eq", "protein_poultry_oz_eq", "protein_eggs_oz_eq",
                   "protein_nuts_seeds_soy_oz_eq", "protein_legumes_oz_eq", "grains_whole_oz_eq",
@@ -178,8 +182,8 @@ class PatternPlan:
 
         for group in ("fruit_cup_eq", "vegetables_cup_eq", "dairy_cup_eq"):
             target = daily[group]
-            if self.weekly_average:
-                still = target * days - so_far.get(group, 0.0)
+            if self.weekly_average:  # a debt of earlier days below CATCH_UP_TOLERANCE is none
+                still = target * days - so_far.get(group, 0.0) - CATCH_UP_TOLERANCE
                 lo = max(target * self.floor_share, still - target * (left - 1)) if left > 0 else target
                 rows[group] = (f"g_{group}", lo, None, target)
             else:
