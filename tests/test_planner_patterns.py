@@ -223,10 +223,10 @@ def test_the_week_follows_the_pattern_templates_and_pairings(name, plans, foods)
 
 def test_a_child_gets_child_portions(plans):
     child, woman = plans("child 6"), plans("woman 35")
-    # a glass of milk is a cup at 6 too (portion_rules.csv max_g, not scaled down): compared are the
-    # kinds whose portions scale with the energy target
+    # a glass of milk is a cup at 6 too (portion_rules.csv max_g, max_scaling "up": not scaled
+    # down): compared are the kinds whose portions scale with the energy target
     with open(DATA / "planning/portion_rules.csv", newline="", encoding="utf-8") as handle:
-        fixed = {row["kind"] for row in csv.DictReader(handle) if row["max_g"] and row["max_scales_down"] != "true"}
+        fixed = {row["kind"] for row in csv.DictReader(handle) if row["max_g"] and row["max_scaling"] == "up"}
     foods = n.load_foods("curated")
     kinds = food_kinds(foods).to_dict()
     child_items = [i for d in child.days for m in d.meals for i in m.items if kinds[i.food_id] not in fixed]

@@ -153,18 +153,35 @@ def test_a_drink_is_at_most_one_bottle(adult_plans, child, foods):
     assert _items_within_cap((*adult_plans.values(), child), foods, ("drink",)) >= 3
 
 
-def test_an_egg_dish_is_about_two_eggs_and_three_for_a_big_eater(adult_plans, child, foods):
-    """An egg item weighs at most ``max_g`` (about two large eggs) scaled up above 2,000 kcal:
-    a 2,900-kcal man gets three hard-boiled eggs, not four."""
-    assert PORTIONS["egg"]["max_g"]
+def test_an_egg_dish_is_about_two_eggs_three_for_a_big_eater_and_one_for_a_child(adult_plans, child, foods):
+    """An egg item weighs at most ``max_g`` (about two large eggs) times the portion scale, up or
+    down (``max_scaling`` both): a 2,900-kcal man gets three hard-boiled eggs, not four; a child of
+    6 one egg, not an adult's two-egg omelet."""
+    assert PORTIONS["egg"]["max_g"] and PORTIONS["egg"]["max_scaling"] == "both"
     assert _items_within_cap((*adult_plans.values(), child), foods, ("egg",)) >= 1
+    child_eggs = [(food["name"], grams) for *_, food, grams, kind in _items(child, foods) if kind == "egg"]
+    assert child_eggs, "the child's week holds an egg dish"
+    assert all(grams <= 61 + 0.1 for _, grams in child_eggs), child_eggs  # SR24: one large egg, 50-61 g
+
+
+def test_an_egg_dish_holds_two_eggs_times_the_portion_scale_to_the_nearest_egg():
+    """``max_pieces`` 2 scaled both ways and rounded to a whole egg, whatever an egg weighs (SR24:
+    50 g hard-boiled, 61 g as an omelet): one egg at a child's scale of 0.62-0.74 (a 6-year-old
+    boy at 1,480 kcal too), two at 0.81-1.09, three at 1.34-1.45 (steps are half eggs); an egg
+    food not counted in pieces keeps the gram cap (120 g times the scale)."""
+    from nutriplan.planning.menu_rules import capped_steps
+
+    pairs = pd.DataFrame({"kind": ["egg", "egg", "egg"], "serving_g": [61.0, 50.0, 100.0], "max_steps": [8, 8, 8],
+                          "pieces_per_serving": [1.0, 1.0, 0.0]})
+    expected = {0.62: [2, 2, 1], 0.74: [2, 2, 2], 0.81: [4, 4, 2], 1.09: [4, 4, 3], 1.45: [6, 6, 3]}
+    assert {scale: capped_steps(pairs, scale, step=0.5).tolist() for scale in expected} == expected
 
 
 def test_a_smaller_eaters_meat_dish_is_at_most_a_scaled_reference_amount(adult_plans, child, foods):
-    """Meat, poultry and processed meat (``max_scales_down``) weigh at most ``max_g`` times the
+    """Meat, poultry and processed meat (``max_scaling`` down) weigh at most ``max_g`` times the
     person's portion scale below 1, to the nearest portion step: a child of 6 gets 1.5-oz dishes
     (of roast ham too), not 3 oz."""
-    down = {kind for kind, row in PORTIONS.items() if row.get("max_scales_down") == "true"}
+    down = {kind for kind, row in PORTIONS.items() if row.get("max_scaling") == "down"}
     assert down == {"meat", "poultry", "processed_meat"}
     checked = 0
     for plan in (*adult_plans.values(), child):

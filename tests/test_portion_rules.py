@@ -124,3 +124,18 @@ def test_pre_2016_beverage_amount_is_gone():
     assert racc["Carbonated and noncarbonated beverages, wine coolers, water"] == "360 mL"
     assert racc["Juices, nectars, fruit drinks"] == "240 mL"
     assert racc["Yogurt"] == "170 g"  # was 225 g
+
+
+def test_every_portion_cap_says_how_it_follows_the_portion_scale():
+    """A kind with ``max_g`` or ``max_pieces`` says in ``max_scaling`` how the cap follows the
+    portion scale (up, down or both), and its source explains a cap that scales down; a kind
+    without one leaves the column empty."""
+    from nutriplan.planning.menu_rules import MAX_SCALINGS, max_scaling
+
+    rules = _rules()
+    capped = rules[(rules["max_g"] != "") | (rules["max_pieces"] != "")]
+    assert set(capped["max_scaling"]) <= set(MAX_SCALINGS)
+    assert (rules.loc[~rules.index.isin(capped.index), "max_scaling"] == "").all()
+    assert max_scaling() == dict(zip(capped["kind"], capped["max_scaling"]))
+    for kind in capped.loc[capped["max_scaling"] != "up", "kind"]:
+        assert "max_scaling" in rules.set_index("kind").loc[kind, "source"], kind

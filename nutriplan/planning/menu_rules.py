@@ -3,11 +3,12 @@ some diets, and foods left off a young child's menu. All read from data:
 
 - ``planning/portion_rules.csv``: ``min_g``, the least grams of one item of a kind for a 2,000-kcal
   adult (a protein dish is at least 2 oz), scaled with the portion scale and rounded up to a step;
-  ``max_g``, the most grams of one item of a kind for a 2,000-kcal
-  adult (a glass of milk is one cup), scaled up with a portion scale above 1 (not down: a
-  child's glass of milk is a cup too), to the nearest portion step; for a kind whose
-  ``max_scales_down`` is true (meat, poultry) scaled down below 1 instead, and no cap from 1 up
-  (a young child's dish is not an adult's 3 oz); ``counts_as_serving`` false for kinds whose fruit
+  ``max_g``, the most grams of one item of a kind for a 2,000-kcal adult, to the nearest portion
+  step (``max_pieces``: the most pieces, for a food served in whole pieces, to the nearest piece),
+  scaled with the portion scale as ``max_scaling`` says: ``up``, above 1 only (a child's
+  glass of milk is a cup too); ``down``, below 1 only, and no cap from 1 up (meat, poultry: a
+  young child's dish is not an adult's 3 oz); ``both`` (eggs: one for a young child, two for an
+  adult, three for a big eater); ``counts_as_serving`` false for kinds whose fruit
   or vegetable amount is not a serving (a squeeze of lemon is a garnish, not fruit);
 - ``planning/kind_slots.csv``: a kind served only in the listed slots for the listed diets, unless
   the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
@@ -56,11 +57,29 @@ def max_grams() -> dict[str, float]:
     return _kind_grams("max_g")
 
 
-def max_scales_down() -> set[str]:
-    """Return the kinds whose ``max_g`` scales down with a portion scale below 1 (and does not
-    apply from 1 up): ``portion_rules.csv`` ``max_scales_down``."""
-    flags = portion_rules()["max_scales_down"].fillna("").astype(str).str.lower()
-    return set(flags.index[flags == "true"])
+#: How a kind's ``max_g`` follows the portion scale (``portion_rules.csv`` ``max_scaling``).
+MAX_SCALINGS = ("up", "down", "both")
+
+
+def max_pieces() -> dict[str, float]:
+    """Return kind -> the most whole pieces of one item of that kind, for a food served in pieces,
+    for a 2,000-kcal adult (``portion_rules.csv`` ``max_pieces``: two eggs; kinds without one
+    are absent)."""
+    return _kind_grams("max_pieces")
+
+
+def max_scaling() -> dict[str, str]:
+    """Return kind -> how its ``max_g`` follows the portion scale (``portion_rules.csv``
+    ``max_scaling``: ``up``, times the scale above 1 only; ``down``, times the scale below 1 and no
+    cap from 1 up; ``both``, times the scale); kinds without ``max_g`` are absent."""
+    table = portion_rules()
+    values = table["max_scaling"].fillna("").astype(str).str.strip().str.lower()
+    capped = table["max_g"].notna() | table["max_pieces"].notna()
+    wrong = values[capped & ~values.isin(MAX_SCALINGS)]
+    if len(wrong):
+        raise ValueError(f"portion_rules.csv: max_scaling of kind {wrong.index[0]!r} is {wrong.iloc[0]!r}; "
+                         f"allowed: {', '.join(MAX_SCALINGS)}")
+    return dict(values[capped])
 
 
 def min_grams() -> dict[str, float]:
@@ -122,18 +141,31 @@ def slot_allowed(kinds: pd.Series, slots: pd.Series, diet: str, allergens) -> np
 
 
 def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
-    """Return per pair the most portion steps its kind's ``max_g`` allows (``max_g`` in grams,
-    times ``scale`` when it is above 1: a bigger appetite, a bigger glass; a child's glass of milk
-    is still a cup, as the USDA child meal patterns serve it from age 6; for the kinds of
-    ``max_scales_down``, times ``scale`` below 1 and no cap from 1 up), to the nearest step of
-    ``step`` servings; the pair's own ``max_steps`` where its kind has no cap."""
-    caps = pairs["kind"].map(max_grams()).to_numpy(float)
-    down = pairs["kind"].isin(max_scales_down()).to_numpy()
-    caps = np.where(down & (scale >= 1.0), np.nan, caps)
+    """Return per pair the most portion steps its kind's ``max_g`` allows (``max_g`` in grams
+    scaled as its ``max_scaling`` says: ``up``, times ``scale`` when it is above 1, a bigger
+    appetite, a bigger glass, while a child's glass of milk is still a cup, as the USDA child meal
+    patterns serve it from age 6; ``down``, times ``scale`` below 1 and no cap from 1 up;
+    ``both``, times ``scale``), to the nearest step of ``step`` servings; for a food served in
+    whole pieces (``pieces_per_serving`` above 0) whose kind has ``max_pieces``, that many pieces
+    scaled the same way, to the nearest whole piece (one egg for a young child, whatever an egg
+    weighs); the pair's own ``max_steps`` where its kind has no cap."""
+    kinds = pairs["kind"]
+    scaling = kinds.map(max_scaling()).to_numpy(object)
+    factor = np.select([scaling == "up", scaling == "down"], [max(scale, 1.0), min(scale, 1.0)], scale)
+    applies = ~((scaling == "down") & (scale >= 1.0))
+    grams = kinds.map(max_grams()).to_numpy(float)
     grams_per_step = pairs["serving_g"].to_numpy(float) * step
-    steps = np.floor(caps * np.where(down, scale, max(scale, 1.0)) / grams_per_step + 0.5)
+    steps = np.floor(np.nan_to_num(grams) * factor / grams_per_step + 0.5)
+    capped = applies & ~np.isnan(grams)
+    if "pieces_per_serving" in pairs.columns:
+        pieces_per_step = pairs["pieces_per_serving"].to_numpy(float) * step
+        pieces = np.floor(kinds.map(max_pieces()).to_numpy(float) * factor + 0.5)
+        by_piece = applies & (pieces_per_step > 0) & ~np.isnan(pieces)
+        per_piece = np.divide(np.nan_to_num(pieces), pieces_per_step, out=np.zeros_like(pieces_per_step), where=by_piece)
+        steps = np.where(by_piece, np.floor(per_piece + 1e-9), steps)
+        capped |= by_piece
     own = pairs["max_steps"].to_numpy(int)
-    return np.where(np.isnan(caps), own, np.minimum(own, np.nan_to_num(steps))).astype(int)
+    return np.where(capped, np.minimum(own, steps), own).astype(int)
 
 
 def least_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:

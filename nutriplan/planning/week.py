@@ -59,7 +59,7 @@ from nutriplan.planning.pattern_rows import (
     unknown_capped,
     unsafe_fish,
 )
-from nutriplan.planning.pieces import whole_step_bounds, whole_steps
+from nutriplan.planning.pieces import pieces_per_serving, whole_step_bounds, whole_steps
 from nutriplan.planning.rules import slot_rules, weekly_rules
 from nutriplan.planning.regimen import daily_regimen, regimen_note
 from nutriplan.planning.templates import (
@@ -210,8 +210,9 @@ def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: flo
     False where even one step is more than that (such a food is not served in that kind).
 
     A food served in whole pieces (``nutriplan.planning.pieces``: an egg, a date) has portions
-    in multiples of ``whole_steps`` steps, its bounds moved in to them; ``portion_fits`` is False
-    where no whole-piece portion is left between them."""
+    in multiples of ``whole_steps`` steps, its bounds moved in to them, and ``pieces_per_serving``
+    above 0 (0 for other foods); ``portion_fits`` is False where no whole-piece portion is left
+    between them."""
     own_min = table.get("min_servings", pd.Series(np.nan, index=table.index)).astype(float).to_numpy(float)
     own_max = table.get("max_servings", pd.Series(np.nan, index=table.index)).astype(float).to_numpy(float)
     min_servings = np.where(np.isnan(own_min), DEFAULT_MIN_SERVINGS, own_min)
@@ -229,12 +230,15 @@ def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: flo
     fits = ~by_grams | (np.floor(max_servings * scale / step + 1e-9) >= min_steps)
     max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
     whole = whole_steps(table, step)
+    pieces = (pieces_per_serving(table["household"], table["serving_g"]) if "household" in table.columns
+              else np.zeros(len(table)))
     min_steps, max_steps = whole_step_bounds(min_steps, max_steps, whole)
     fits &= min_steps <= max_steps
     typical = np.where(np.isnan(typical_g), scale, typical_g * scale / grams)
     typical_steps = np.clip(np.round(typical / step / whole) * whole, min_steps, max_steps).astype(int)
     return pd.DataFrame({"min_steps": min_steps, "max_steps": max_steps, "typical_steps": typical_steps,
-                         "whole_steps": whole, "portion_fits": fits}, index=table.index)
+                         "whole_steps": whole, "pieces_per_serving": pieces, "portion_fits": fits},
+                        index=table.index)
 
 
 def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], tags: list[str],
@@ -261,7 +265,7 @@ def menu_pairs(foods: pd.DataFrame, options: PlanOptions, nutrients: list[str], 
     for key in nutrients:
         pairs[key] = table[key].to_numpy(float) * grams / 100.0
     steps = portion_steps(table, pd.Series(pairs["kind"].to_numpy(), index=table.index), scale, step)
-    for column in ("min_steps", "max_steps", "typical_steps", "whole_steps"):
+    for column in ("min_steps", "max_steps", "typical_steps", "whole_steps", "pieces_per_serving"):
         pairs[column] = steps[column].to_numpy()
     fits = steps["portion_fits"].to_numpy(bool)  # no realistic portion in whole steps: not served
     food_tags = table.get("tags", pd.Series([[]] * len(table))).map(as_list)
