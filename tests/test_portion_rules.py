@@ -128,7 +128,7 @@ def test_pre_2016_beverage_amount_is_gone():
 
 def test_every_portion_cap_says_how_it_follows_the_portion_scale():
     """A kind with ``max_g`` or ``max_pieces`` says in ``max_scaling`` how the cap follows the
-    portion scale (up, down or both), and its source explains a cap that scales down; a kind
+    portion scale (up, or both up and down), and its source explains a cap that scales down; a kind
     without one leaves the column empty."""
     from nutriplan.planning.menu_rules import MAX_SCALINGS, max_scaling
 

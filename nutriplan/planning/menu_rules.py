@@ -6,9 +6,9 @@ some diets, and foods left off a young child's menu. All read from data:
   ``max_g``, the most grams of one item of a kind for a 2,000-kcal adult, to the nearest portion
   step (``max_pieces``: the most pieces, for a food served in whole pieces, to the nearest piece),
   scaled with the portion scale as ``max_scaling`` says: ``up``, above 1 only (a child's
-  glass of milk is a cup too); ``down``, below 1 only, and no cap from 1 up (meat, poultry: a
-  young child's dish is not an adult's 3 oz); ``both`` (eggs: one for a young child, two for an
-  adult, three for a big eater); ``counts_as_serving`` false for kinds whose fruit
+  glass of milk is a cup too); ``both``, up and down (a young child's meat dish is not an adult's
+  3 oz, nor a big eater's 6-9 oz; eggs: one for a young child, two for an adult, three for a big
+  eater); ``counts_as_serving`` false for kinds whose fruit
   or vegetable amount is not a serving (a squeeze of lemon is a garnish, not fruit);
 - ``planning/kind_slots.csv``: a kind served only in the listed slots for the listed diets, unless
   the person leaves out the named allergen (plant milk with breakfast for people who eat dairy);
@@ -45,8 +45,9 @@ from nutriplan.resources import data_path
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 
 
-def _kind_grams(column: str) -> dict[str, float]:
-    """Return kind -> grams of ``portion_rules.csv`` ``column`` (kinds without a value are absent)."""
+def _kind_amounts(column: str) -> dict[str, float]:
+    """Return kind -> the number in ``portion_rules.csv`` ``column`` (grams, pieces; kinds without
+    a value are absent)."""
     values = portion_rules()[column].astype(float)
     return {kind: float(g) for kind, g in values.items() if g == g}
 
@@ -54,24 +55,24 @@ def _kind_grams(column: str) -> dict[str, float]:
 def max_grams() -> dict[str, float]:
     """Return kind -> the most grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``max_g``; kinds without one are absent)."""
-    return _kind_grams("max_g")
+    return _kind_amounts("max_g")
 
 
 #: How a kind's ``max_g`` follows the portion scale (``portion_rules.csv`` ``max_scaling``).
-MAX_SCALINGS = ("up", "down", "both")
+MAX_SCALINGS = ("up", "both")
 
 
 def max_pieces() -> dict[str, float]:
     """Return kind -> the most whole pieces of one item of that kind, for a food served in pieces,
     for a 2,000-kcal adult (``portion_rules.csv`` ``max_pieces``: two eggs; kinds without one
     are absent)."""
-    return _kind_grams("max_pieces")
+    return _kind_amounts("max_pieces")
 
 
 def max_scaling() -> dict[str, str]:
-    """Return kind -> how its ``max_g`` follows the portion scale (``portion_rules.csv``
-    ``max_scaling``: ``up``, times the scale above 1 only; ``down``, times the scale below 1 and no
-    cap from 1 up; ``both``, times the scale); kinds without ``max_g`` are absent."""
+    """Return kind -> how its ``max_g`` or ``max_pieces`` follows the portion scale
+    (``portion_rules.csv`` ``max_scaling``: ``up``, times the scale above 1 only; ``both``, times
+    the scale); kinds without either are absent."""
     table = portion_rules()
     values = table["max_scaling"].fillna("").astype(str).str.strip().str.lower()
     capped = table["max_g"].notna() | table["max_pieces"].notna()
@@ -85,7 +86,7 @@ def max_scaling() -> dict[str, str]:
 def min_grams() -> dict[str, float]:
     """Return kind -> the least grams of one item of that kind for a 2,000-kcal adult
     (``portion_rules.csv`` ``min_g``; kinds without one are absent)."""
-    return _kind_grams("min_g")
+    return _kind_amounts("min_g")
 
 
 def meals_a_day(diet: str, allergens=()) -> dict[str, int]:
@@ -144,23 +145,21 @@ def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
     """Return per pair the most portion steps its kind's ``max_g`` allows (``max_g`` in grams
     scaled as its ``max_scaling`` says: ``up``, times ``scale`` when it is above 1, a bigger
     appetite, a bigger glass, while a child's glass of milk is still a cup, as the USDA child meal
-    patterns serve it from age 6; ``down``, times ``scale`` below 1 and no cap from 1 up;
-    ``both``, times ``scale``), to the nearest step of ``step`` servings; for a food served in
+    patterns serve it from age 6; ``both``, times ``scale``), to the nearest step of ``step``
+    servings; for a food served in
     whole pieces (``pieces_per_serving`` above 0) whose kind has ``max_pieces``, that many pieces
     scaled the same way, to the nearest whole piece (one egg for a young child, whatever an egg
     weighs); the pair's own ``max_steps`` where its kind has no cap."""
     kinds = pairs["kind"]
-    scaling = kinds.map(max_scaling()).to_numpy(object)
-    factor = np.select([scaling == "up", scaling == "down"], [max(scale, 1.0), min(scale, 1.0)], scale)
-    applies = ~((scaling == "down") & (scale >= 1.0))
+    factor = np.where(kinds.map(max_scaling()).to_numpy(object) == "up", max(scale, 1.0), scale)
     grams = kinds.map(max_grams()).to_numpy(float)
     grams_per_step = pairs["serving_g"].to_numpy(float) * step
     steps = np.floor(np.nan_to_num(grams) * factor / grams_per_step + 0.5)
-    capped = applies & ~np.isnan(grams)
+    capped = ~np.isnan(grams)
     if "pieces_per_serving" in pairs.columns:
         pieces_per_step = pairs["pieces_per_serving"].to_numpy(float) * step
         pieces = np.floor(kinds.map(max_pieces()).to_numpy(float) * factor + 0.5)
-        by_piece = applies & (pieces_per_step > 0) & ~np.isnan(pieces)
+        by_piece = (pieces_per_step > 0) & ~np.isnan(pieces)
         per_piece = np.divide(np.nan_to_num(pieces), pieces_per_step, out=np.zeros_like(pieces_per_step), where=by_piece)
         steps = np.where(by_piece, np.floor(per_piece + 1e-9), steps)
         capped |= by_piece

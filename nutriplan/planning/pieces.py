@@ -46,7 +46,12 @@ def whole_steps(table: pd.DataFrame, step: float) -> np.ndarray:
     this many steps."""
     if "household" not in table.columns:
         return np.ones(len(table), int)
-    pieces = pieces_per_serving(table["household"], table["serving_g"])
+    return steps_per_whole(pieces_per_serving(table["household"], table["serving_g"]), step)
+
+
+def steps_per_whole(pieces: np.ndarray, step: float) -> np.ndarray:
+    """Return per food the fewest portion steps of ``step`` servings that make a whole number of
+    pieces, from its ``pieces_per_serving`` (1 where it is 0: any portion may be served)."""
     return np.array([Fraction(p * step).limit_denominator(1000).denominator if p else 1 for p in pieces], int)
 
 
