@@ -305,9 +305,9 @@ def test_any_profile_gets_a_week_people_eat(age, sex, diet, seed):
 @pytest.mark.parametrize("name", ["woman 35", "man 45", "woman 75"])
 def test_an_omnivores_week_eats_near_the_patterns_grains_and_nuts(name, plans):
     """Grains, which no rule holds up, at 75% of the pattern or more over the week (the planner's
-    grain shortfall is dearest; the old costs gave these three weeks 72-74%); nuts, seeds and soy, which cost energy and no rule holds down
-    below 2.5 times the pattern, at most twice it. Recomputed from equivalents.csv and the items'
-    grams against dietary_patterns.csv."""
+    grain shortfall is dearest; the old costs gave these three weeks 72-74%); nuts, seeds and soy,
+    which cost energy and no rule holds down below 2.5 times the pattern, at most twice it.
+    Recomputed from equivalents.csv and the items' grams against dietary_patterns.csv."""
     plan = plans(name)
     energy = plan.targets.nutrients["energy_kcal"]
     daily = pattern_daily(float(energy.value or (energy.min + energy.max) / 2), "healthy_us")

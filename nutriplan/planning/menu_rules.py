@@ -146,10 +146,10 @@ def capped_steps(pairs: pd.DataFrame, scale: float, step: float) -> np.ndarray:
     scaled as its ``max_scaling`` says: ``up``, times ``scale`` when it is above 1, a bigger
     appetite, a bigger glass, while a child's glass of milk is still a cup, as the USDA child meal
     patterns serve it from age 6; ``both``, times ``scale``), to the nearest step of ``step``
-    servings; for a food served in
-    whole pieces (``pieces_per_serving`` above 0) whose kind has ``max_pieces``, that many pieces
-    scaled the same way, to the nearest whole piece (one egg for a young child, whatever an egg
-    weighs); the pair's own ``max_steps`` where its kind has no cap."""
+    servings; for a food served in whole pieces (``pieces_per_serving`` above 0) whose kind has
+    ``max_pieces``, that many pieces scaled the same way, to the nearest whole piece (one egg for
+    a young child, whatever an egg weighs); the pair's own ``max_steps`` where its kind has no
+    cap."""
     kinds = pairs["kind"]
     factor = np.where(kinds.map(max_scaling()).to_numpy(object) == "up", max(scale, 1.0), scale)
     grams = kinds.map(max_grams()).to_numpy(float)

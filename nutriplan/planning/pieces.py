@@ -39,14 +39,20 @@ def pieces_per_serving(households, serving_grams) -> np.ndarray:
     return out
 
 
+def table_pieces(table: pd.DataFrame) -> np.ndarray:
+    """Return ``pieces_per_serving`` of each food of ``table`` (columns ``household``,
+    ``serving_g``); 0 for every food of a table without household measures."""
+    if "household" not in table.columns:
+        return np.zeros(len(table))
+    return pieces_per_serving(table["household"], table["serving_g"])
+
+
 def whole_steps(table: pd.DataFrame, step: float) -> np.ndarray:
     """Return per food of ``table`` (columns ``household``, ``serving_g``) the fewest portion
     steps of ``step`` servings that make a whole number of its pieces (2 for an egg in half
     servings, 1 for a food of which any portion may be served): its portions are multiples of
     this many steps."""
-    if "household" not in table.columns:
-        return np.ones(len(table), int)
-    return steps_per_whole(pieces_per_serving(table["household"], table["serving_g"]), step)
+    return steps_per_whole(table_pieces(table), step)
 
 
 def steps_per_whole(pieces: np.ndarray, step: float) -> np.ndarray:

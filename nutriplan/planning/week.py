@@ -59,7 +59,7 @@ from nutriplan.planning.pattern_rows import (
     unknown_capped,
     unsafe_fish,
 )
-from nutriplan.planning.pieces import pieces_per_serving, steps_per_whole, whole_step_bounds
+from nutriplan.planning.pieces import steps_per_whole, table_pieces, whole_step_bounds
 from nutriplan.planning.rules import slot_rules, weekly_rules
 from nutriplan.planning.regimen import daily_regimen, regimen_note
 from nutriplan.planning.templates import (
@@ -229,8 +229,7 @@ def portion_steps(table: pd.DataFrame, kinds: pd.Series, scale: float, step: flo
     min_steps = np.maximum(1, np.where(by_grams, np.ceil(min_servings * scale / step - 1e-9), nearest)).astype(int)
     fits = ~by_grams | (np.floor(max_servings * scale / step + 1e-9) >= min_steps)
     max_steps = np.maximum(min_steps, np.floor(max_servings * scale / step + 1e-9)).astype(int)
-    pieces = (pieces_per_serving(table["household"], table["serving_g"]) if "household" in table.columns
-              else np.zeros(len(table)))
+    pieces = table_pieces(table)
     whole = steps_per_whole(pieces, step)
     min_steps, max_steps = whole_step_bounds(min_steps, max_steps, whole)
     fits &= min_steps <= max_steps
