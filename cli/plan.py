@@ -77,6 +77,9 @@ def supplements_over_limits(profile, targets) -> list:
 @click.option("--weekly-average", is_flag=True,
               help="Meet minimums on average over the plan (each day at least half the target) "
                    "instead of every day.")
+@click.option("--no-running-average", is_flag=True,
+              help="Meet vitamin D's minimum on every day too (by default it is met as a running "
+                   "average: on every day the days so far average at least the target).")
 @click.option("--max-days-per-food", type=click.IntRange(1, 14), default=3, show_default=True,
               metavar="N", help="Most days a (non-staple) food may appear.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True,
@@ -108,7 +111,7 @@ def supplements_over_limits(profile, targets) -> list:
 @click.option("--db", envvar="NUTRIPLAN_DB", default="nutriplan.db", show_default=True, metavar="PATH|URL",
               help="Client store for --client: a SQLite file or a database URL [env NUTRIPLAN_DB].")
 def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly_average,
-         max_days_per_food, solver, time_limit, foods_source, seed, pattern, templates, fmt, out,
+         no_running_average, max_days_per_food, solver, time_limit, foods_source, seed, pattern, templates, fmt, out,
          avoid_plan_file=None, **kwargs) -> None:
     """Plan a week of meals that meets the person's daily targets (RDA/AI) and never crosses an
     upper limit, with portions in household measures, a shopping list and notes. Exits with code
@@ -151,6 +154,7 @@ def plan(days, diet, exclude_allergens, exclude_foods, allow_supplements, weekly
         days=days, diet=diet, exclude_allergens=list(exclude_allergens),
         exclude_foods=list(exclude_foods), allow_supplements=allow_supplements,
         minimum_mode="weekly_average" if weekly_average else "daily",
+        running_average=[] if no_running_average else None,
         max_days_per_food=max_days_per_food, solver=solver, time_limit_s=time_limit,
         seed=seed, pattern=pattern, templates=templates,
     )

@@ -26,12 +26,15 @@ from nutriplan_cli.profile_options import PROFILE_OPTION_NAMES, profile_from_opt
               help="For a CSV checked against a profile: an excluded food id or text (repeatable).")
 @click.option("--weekly-average", is_flag=True,
               help="For a CSV checked against a profile: minimums on average over the plan.")
+@click.option("--no-running-average", is_flag=True,
+              help="For a CSV checked against a profile: vitamin D's minimum on every day too, not as "
+                   "a running average.")
 @click.option("--foods", "foods_source", default="curated", show_default=True, metavar="curated|full|PATH",
               help="Food table the plan is recomputed from.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format (json: {\"ok\", \"problems\"}).")
 def verify(plan_file: Path, like_file: Path | None, diet, exclude_allergens, exclude_foods, weekly_average,
-           foods_source: str, fmt: str, **kwargs) -> None:
+           no_running_average, foods_source: str, fmt: str, **kwargs) -> None:
     """Check a plan, e.g. one edited by hand, against every rule: each day's nutrients are
     recomputed from the food table and every broken rule is listed (upper limits, minimums,
     energy, meal structure, diet, allergens, disliked and excluded foods, variety, weekly
@@ -51,7 +54,8 @@ def verify(plan_file: Path, like_file: Path | None, diet, exclude_allergens, exc
     if any(kwargs.get(k) not in (None, False, ()) for k in PROFILE_OPTION_NAMES):
         profile = profile_from_options(**kwargs)
         options = nutriplan.PlanOptions(diet=diet, exclude_allergens=list(exclude_allergens), exclude_foods=list(exclude_foods),
-                              minimum_mode="weekly_average" if weekly_average else "daily")
+                              minimum_mode="weekly_average" if weekly_average else "daily",
+                              running_average=[] if no_running_average else None)
     plan = nutriplan.read_plan(plan_file, foods_source, like=like, profile=profile, options=options)
     problems = nutriplan.verify_plan(plan, foods_source)
     if fmt == "json":

@@ -95,7 +95,7 @@ _lazy("nutriplan.planning.diet", "read_diet_table", "solve_diet")
 _lazy("nutriplan.meal_plan", "plan_week")
 _lazy("nutriplan.models.plan", "DayPlan", "DaySupplement", "Meal", "MealPlan", "PlanItem", "PlanOptions",
       "ShoppingItem", "SolverInfo")
-_lazy("nutriplan.export", "intake_report_to_html", "plan_to_csv",
+_lazy("nutriplan.export", "DayNutrient", "day_nutrients", "intake_report_to_html", "plan_to_csv",
       "plan_to_dataframe", "plan_to_dict", "plan_to_html", "plan_to_json", "plan_to_markdown",
       "plan_to_table", "render_plan", "target_kinds")
 _lazy("nutriplan.textfile", "write_text_atomically")

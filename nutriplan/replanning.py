@@ -39,7 +39,7 @@ from nutriplan.plan_files import recompute_plan, verify_plan
 from nutriplan.planning.assemble import assemble_plan
 from nutriplan.planning.candidates import as_list
 from nutriplan.planning.replan_rows import DayRules
-from nutriplan.planning.rules import slot_rules
+from nutriplan.planning.rules import averaged_minimums, slot_rules
 from nutriplan.planning.templates import (
     daily_kind_limits,
     food_kinds,
@@ -495,6 +495,7 @@ def swap_suggestions(plan: MealPlan, day: int, slot: str, food_id: str, limit: i
     recomputed = recompute_plan(plan, table)
     totals = next(d.totals for d in recomputed.days if d.day == day)
     planned = plan.targets.planned_nutrients()
+    averaged = averaged_minimums(plan.targets, options)  # met over days: checked by verify_plan below
     keys = [k for k in planned if k in totals and k in table.columns]
     old_row = table.loc[food_id]
     day_plan = next(d for d in recomputed.days if d.day == day)
@@ -520,7 +521,7 @@ def swap_suggestions(plan: MealPlan, day: int, slot: str, food_id: str, limit: i
             target = planned[key]
             if target.max is not None and getattr(target, "max_scope", "total") == "total":
                 fits &= ~(value > target.max * (1 + 1e-9))
-            if target.min is not None and (options.minimum_mode == "daily" or key == "energy_kcal"):
+            if target.min is not None and key not in averaged:
                 fits &= ~(value < target.min * (1 - 1e-9))
             fits &= value.notna()
             scale = target.min or target.max or 1.0

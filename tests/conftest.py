@@ -50,6 +50,43 @@ def per100(raw: dict[str, dict[str, str]], food_id: str, key: str) -> float:
     return math.nan if text == "" else float(text)
 
 
+def averaged_minimums(plan) -> set[str]:
+    """The planned minimums a plan need not meet on every single day, read from the data file
+    (not from nutriplan's code): every one but energy in weekly-average mode; in daily mode the
+    running averages (``planning/running_average.csv``, or the plan's own ``running_average``)."""
+    minimums = {k for k, t in plan.targets.planned_nutrients().items() if t.min is not None and k != "energy_kcal"}
+    if plan.options.minimum_mode == "weekly_average":
+        return minimums
+    keys = plan.options.running_average
+    if keys is None:
+        with open(data_path("planning/running_average.csv"), newline="", encoding="utf-8") as handle:
+            keys = [row["nutrient"] for row in csv.DictReader(handle)]
+    return set(keys) & minimums
+
+
+def minimum_shortfalls(plan, day_totals: list[dict[str, float]], rel: float = 1e-6) -> list[str]:
+    """Return the planned minimums that ``day_totals`` (recomputed per day, in plan order) break:
+    each day's minimum, or ``daily_floor_share`` of it for a minimum met on average, and the
+    averages: over the whole plan (weekly-average mode) or over days 1..d on every day (a running
+    average)."""
+    averaged = averaged_minimums(plan)
+    share = plan.options.daily_floor_share
+    weekly = plan.options.minimum_mode == "weekly_average"
+    out = []
+    for key, target in plan.targets.planned_nutrients().items():
+        if target.min is None or any(key not in t or math.isnan(t[key]) for t in day_totals):
+            continue
+        least = target.min * (share if key in averaged else 1.0)
+        out += [f"day {d} {key} {t[key]:.1f} < {least:.1f}" for d, t in enumerate(day_totals, 1)
+                if t[key] < least * (1 - rel)]
+        if key in averaged:
+            for d in ([len(day_totals)] if weekly else range(1, len(day_totals) + 1)):
+                average = sum(t[key] for t in day_totals[:d]) / d
+                if average < target.min * (1 - rel):
+                    out.append(f"{key}: average of days 1-{d} {average:.1f} < {target.min}")
+    return out
+
+
 def nutriplan_command() -> str:
     """Return the installed ``nutriplan`` console script beside the running interpreter (the venv's
     bin), or the one on PATH; fails the test when neither exists."""

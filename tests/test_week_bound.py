@@ -70,14 +70,17 @@ def test_average_day_bound_is_below_the_full_joint_bound():
 @pytest.mark.parametrize("name", ["adult woman", "vegan, weekly average"])
 def test_joint_model_scores_the_planners_week_as_its_days_did(name):
     """The week's objective (sum of the day objectives) is what the joint model gives the
-    planner's week with its portions fixed: the bound and the objective are in the same terms."""
+    planner's week with its portions fixed: the bound and the objective are in the same terms. A
+    kernel MILP accepted within its gap may leave a continuous variable above its best for the
+    chosen portions (the adult woman's day 3: 12.361 against 12.338 with the same portions), so
+    the week scores at most its objective, and within 1% of it."""
     fields, options = PROFILES[name]
     opts = n.PlanOptions(days=4, **options)
     targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
     week = solve_week(targets, n.load_foods("curated"), opts, load_supplements())
     objective = B.week_objective([r.objective for r in week.days])
     scored = B.score_week(week.bound_inputs, week.items, week.supplements)
-    assert scored == pytest.approx(objective, rel=1e-4, abs=1e-4)
+    assert objective * 0.99 <= scored <= objective + 1e-6
     bound = B.joint_lp_bound(week.bound_inputs)
     assert bound <= scored + 1e-6
 

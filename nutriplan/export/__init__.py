@@ -10,7 +10,7 @@ from nutriplan.formatting import PLAN_FORMATS, clip_text, format_amount  # noqa:
 from nutriplan.export.data import plan_to_csv, plan_to_dataframe, plan_to_dict, plan_to_json
 from nutriplan.export.html_report import intake_report_to_html, plan_to_html
 from nutriplan.export.text import plan_to_markdown, plan_to_table
-from nutriplan.export.common import target_kinds
+from nutriplan.export.common import DayNutrient, day_nutrients, target_kinds
 
 
 def render_plan(plan, fmt: str) -> str:
@@ -23,7 +23,7 @@ def render_plan(plan, fmt: str) -> str:
 
 
 __all__ = [
-    "PLAN_FORMATS", "render_plan",
+    "PLAN_FORMATS", "render_plan", "DayNutrient", "day_nutrients",
     "clip_text", "format_amount", "intake_report_to_html", "plan_to_csv", "plan_to_dataframe", "plan_to_dict", "plan_to_html",
     "plan_to_json", "plan_to_markdown", "plan_to_table", "target_kinds",
 ]

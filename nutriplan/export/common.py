@@ -44,7 +44,8 @@ class DayNutrient:
     """One key nutrient on one day: ``total`` (food + supplements, per day in ``unit``), the
     target ``min`` and ``max`` with their kinds, ``counted`` = the amount the max applies to
     (the total, or supplements only when ``max_scope`` is ``"supplements"``) and ``status``
-    (``"below target"``, ``"ok"``, ``"above max"`` or ``"no target"``)."""
+    (``"below target"``, ``"ok"``, ``"on average"``: below the target on the day but met as the plan
+    averages it, ``"above max"`` or ``"no target"``)."""
 
     key: str
     label: str
@@ -73,9 +74,23 @@ def target_kinds(targets, key: str) -> tuple[str | None, str | None]:
     return target.kind, target.max_kind
 
 
+def _met_on_average(plan: MealPlan, day: DayPlan, key: str, averaged: frozenset[str]) -> bool:
+    """Whether ``key``, under its minimum on ``day``, is met as the plan averages it: at least the
+    daily floor on the day, and the minimum on average over days 1..day (a running average) or over
+    the plan (weekly-average mode)."""
+    target = plan.targets.nutrients[key]
+    if key not in averaged or day.totals[key] < target.min * plan.options.daily_floor_share * (1 - 1e-9):
+        return False
+    days = plan.days if plan.options.minimum_mode == "weekly_average" else [d for d in plan.days if d.day <= day.day]
+    return sum(d.totals[key] for d in days) / len(days) >= target.min * (1 - 1e-9)
+
+
 def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -> list[DayNutrient]:
     """Return the key nutrients (default ``KEY_NUTRIENTS``) of ``day`` against ``plan.targets``."""
+    from nutriplan.planning.rules import averaged_minimums
+
     names, unit_of = labels(), units()
+    averaged = averaged_minimums(plan.targets, plan.options)
     result = []
     for key in keys or KEY_NUTRIENTS:
         target = plan.targets.nutrients.get(key)
@@ -91,7 +106,7 @@ def day_nutrients(plan: MealPlan, day: DayPlan, keys: list[str] | None = None) -
         elif high is not None and counted is not None and counted > high * (1 + 1e-9):
             status = "above max"
         elif low is not None and total < low * (1 - 1e-9):
-            status = "below target"
+            status = "on average" if _met_on_average(plan, day, key, averaged) else "below target"
         else:
             status = "ok"
         min_kind, max_kind = target_kinds(plan.targets, key)

@@ -31,7 +31,7 @@ td.n{text-align:right;white-space:nowrap}
 .portion{color:#566173;font-size:.9em}
 .charts{display:flex;flex-wrap:wrap;gap:.8rem}.chart{border:1px solid #d6dde6;padding:.4rem;
 break-inside:avoid;page-break-inside:avoid}.chart h3{margin:0 0 .2rem;font-size:.95rem}
-.ok{color:#1e7b34}.low{color:#a15c00}.high{color:#b3261e}
+.ok{color:#1e7b34}.avg{color:#4f8f52}.low{color:#a15c00}.high{color:#b3261e}
 .legend span{margin-right:1rem}.swatch{display:inline-block;width:.8rem;height:.8rem;
 vertical-align:middle;margin-right:.25rem}
 .notes li{margin:.25rem 0}.src{color:#566173;font-size:.85em}
@@ -43,9 +43,11 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 .grid{font-size:10px}a{color:inherit;text-decoration:none}@page{margin:12mm}}
 """
 
-_COLOURS = {"ok": "#3a9d4f", "below target": "#e09a1a", "above max": "#c8372d", "no target": "#7a8699"}
-_CLASS = {"ok": "ok", "below target": "low", "above max": "high", "no target": ""}
-_WORD = {"ok": "ok", "below target": "below target", "above max": "above maximum", "no target": ""}
+_COLOURS = {"ok": "#3a9d4f", "on average": "#8cc78f", "below target": "#e09a1a", "above max": "#c8372d",
+            "no target": "#7a8699"}
+_CLASS = {"ok": "ok", "on average": "avg", "below target": "low", "above max": "high", "no target": ""}
+_WORD = {"ok": "ok", "on average": "below target today, met on average", "below target": "below target",
+         "above max": "above maximum", "no target": ""}
 
 
 def _e(value) -> str:
@@ -130,7 +132,8 @@ def bar_chart_svg(key: str, label: str, unit: str, bars: list[tuple[str, float |
 
 def _legend() -> str:
     return ('<p class="legend"><span><i class="swatch" style="background:#3a9d4f"></i>meets target, '
-            'under maximum</span><span><i class="swatch" style="background:#e09a1a"></i>below target'
+            'under maximum</span><span><i class="swatch" style="background:#8cc78f"></i>below target that day, '
+            'met on average (see the notes)</span><span><i class="swatch" style="background:#e09a1a"></i>below target'
             '</span><span><i class="swatch" style="background:#c8372d"></i>above maximum</span>'
             '<span>dashed green line: target (RDA/AI; energy: low end of its window)</span><span>red line: maximum (UL/CDRR/energy '
             'window)</span></p>')

@@ -16,7 +16,7 @@ from nutriplan.export.common import (
 from nutriplan.models.plan import MealPlan
 
 WIDTH = 100
-_STATUS_MARK = {"ok": "ok", "below target": "LOW", "above max": "HIGH", "no target": ""}
+_STATUS_MARK = {"ok": "ok", "on average": "ok (avg)", "below target": "LOW", "above max": "HIGH", "no target": ""}
 
 
 def _md_escape(text: str) -> str:

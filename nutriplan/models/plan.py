@@ -51,8 +51,15 @@ class PlanOptions(BaseModel):
     )
     minimum_mode: MinimumMode = Field(
         default="daily",
-        description="'daily': every minimum met every day; 'weekly_average': met on average "
-        "over the plan with each day at least daily_floor_share of the target",
+        description="'daily': every minimum met every day, those of running_average as a running "
+        "average; 'weekly_average': every minimum met on average over the plan with each day at "
+        "least daily_floor_share of the target",
+    )
+    running_average: list[str] | None = Field(
+        default=None,
+        description="'daily' mode: the nutrients whose minimum is met as a running average (on every "
+        "day the days so far average at least the target, and no day has under daily_floor_share "
+        "of it); None: the bundled list (vitamin D, planning/running_average.csv); []: none",
     )
     daily_floor_share: float = Field(default=0.5, ge=0, le=1)
     allow_supplements: bool = False

@@ -50,7 +50,8 @@ class Bound:
     """A daily bound on a nutrient total: ``lo <= total <= hi`` (either may be None).
 
     ``scope`` is ``"total"`` (food plus supplements) or ``"supplements"`` (supplements only, as
-    the magnesium UL). ``soft_target`` adds a penalised shortfall below it (weekly-average mode).
+    the magnesium UL). ``soft_target`` adds a penalised shortfall below it (a minimum met on average: weekly-average
+    mode, or a daily plan's running average).
     """
 
     key: str

@@ -16,7 +16,8 @@ where it fits:
 A product is only added or put in place of less of the same nutrients, so every minimum of the
 day still holds. Last, each product the regimen uses gives way to the smallest catalogue dose of
 the same nutrients that still meets every day's minimums (a kernel may have chosen 1,000 IU where
-400 IU was enough every day; a weekly-average plan keeps its doses).
+400 IU was enough every day; a minimum met as a running average counts its target on every day, more
+than the rule asks; a weekly-average plan keeps its doses).
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from nutriplan.planning.day_model import NUTRIENT_MARGIN, Bound
 
 
 def daily_regimen(supp_rows: list[dict], supp: pd.DataFrame, food_totals: dict[int, dict[str, float]],
-                  bounds: list[Bound], fixed: dict[str, float], days: int
+                  bounds: list[Bound], fixed: dict[str, float], days: int, weekly_average: bool = False
                   ) -> tuple[dict[str, list[int]], dict[str, list[tuple[int, list[str]]]]]:
     """Make the week's supplements (``supp_rows``: dicts day, supplement_id, units, changed in
     place) a daily regimen (see the module docstring); ``supp``: the day model's supplement table
     (one row per product, a column per nutrient per unit); ``food_totals``: day -> nutrient -> the
-    day's food total; ``fixed``: the person's own daily supplements per nutrient. Returns (product
+    day's food total; ``fixed``: the person's own daily supplements per nutrient; ``weekly_average``:
+    the plan's minimums are met on average over the plan. Returns (product
     id -> the days it was added to, product id -> (day, the products it took the place of))."""
     amounts = supp.set_index("supplement_id").drop(columns=["name", "cost", "max_units"], errors="ignore")
     amounts = amounts.apply(pd.to_numeric, errors="coerce").fillna(0.0)
@@ -70,21 +72,23 @@ def daily_regimen(supp_rows: list[dict], supp: pd.DataFrame, food_totals: dict[i
             else:
                 added.setdefault(sid, []).append(day)
     for sid in sorted({sid for today in taken.values() for sid in today}):
-        _lowest_dose(sid, taken, amounts, gives, covers, food_totals, bounds, fixed, replaced)
+        _lowest_dose(sid, taken, amounts, gives, covers, food_totals, bounds, fixed, replaced, weekly_average)
     supp_rows[:] = sorted(({"day": day, "supplement_id": sid, "units": units}
                            for day, today in taken.items() for sid, units in today.items()),
                           key=lambda row: (row["day"], row["supplement_id"]))
     return added, replaced
 
 
-def _lowest_dose(sid, taken, amounts, gives, covers, food_totals, bounds, fixed, replaced) -> None:
+def _lowest_dose(sid, taken, amounts, gives, covers, food_totals, bounds, fixed, replaced, weekly_average) -> None:
     """Put the smallest catalogue dose of ``sid``'s nutrients (a product ``sid`` covers) in its
-    place on every day that takes it, when that dose still meets each day's minimums (daily ones:
-    a weekly-average plan keeps its doses); updates ``taken`` and ``replaced``."""
+    place on every day that takes it, when that dose still meets each day's minimums (a running
+    average's target on every day; a weekly-average plan keeps its doses); updates ``taken`` and
+    ``replaced``."""
     days = [day for day, today in taken.items() if sid in today]
     lows = [b for b in bounds if b.lo is not None and b.key in gives[sid]]
-    if not days or any(b.soft_target is not None for b in lows):
+    if not days or (weekly_average and any(b.soft_target is not None for b in lows)):
         return
+    lows = [Bound(b.key, b.soft_target, b.hi, b.scope) if b.soft_target is not None else b for b in lows]
     smaller = [o for o in amounts.index if o != sid and gives[o] == gives[sid] and covers(sid, o, 1)]
 
     def swapped(day: int, low: str) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """The planner's structural rules, read from the bundled data files in ``planning/``: slot energy
-shares and item counts, the roles each slot draws on, and the weekly category rules."""
+shares and item counts, the roles each slot draws on, the weekly category rules and the nutrients
+met as a running average."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from nutriplan.errors import InputError
+from nutriplan.models.plan import PlanOptions
+from nutriplan.models.targets import Targets
 from nutriplan.resources import data_path
 
 
@@ -46,6 +50,30 @@ def _structure_table() -> pd.DataFrame:
 def weekly_rules() -> pd.DataFrame:
     """Return the weekly category rules (tag, rule ``min``/``max``, servings_per_week, source)."""
     return pd.read_csv(data_path("planning/weekly_rules.csv"))
+
+
+@lru_cache(maxsize=1)
+def running_average_nutrients() -> tuple[str, ...]:
+    """Return the nutrients whose minimum a daily-mode plan meets as a running average (the days
+    so far average at least the target on every day), from ``planning/running_average.csv``."""
+    return tuple(pd.read_csv(data_path("planning/running_average.csv"))["nutrient"])
+
+
+def averaged_minimums(targets: Targets, options: PlanOptions) -> frozenset[str]:
+    """Return the planned nutrients whose minimum is not met on every single day: in
+    weekly-average mode every one but energy (met on average over the plan), in daily mode those
+    of ``options.running_average`` (default ``planning/running_average.csv``: vitamin D), met as
+    a running average. Each day has at least ``options.daily_floor_share`` of the target. Raises
+    ``InputError`` for a running-average key that is not a planned nutrient with a minimum."""
+    minimums = [key for key, t in targets.planned_nutrients().items() if t.min is not None and key != "energy_kcal"]
+    if options.minimum_mode == "weekly_average":
+        return frozenset(minimums)
+    keys = running_average_nutrients() if options.running_average is None else options.running_average
+    unknown = [key for key in keys if key not in minimums]
+    if unknown and options.running_average is not None:
+        raise InputError(f"running_average: {', '.join(map(repr, unknown))}: not a planned nutrient with a "
+                         f"minimum; allowed: {', '.join(minimums)}")
+    return frozenset(key for key in keys if key in minimums)
 
 
 def slot_rules(slots: list[str]) -> tuple[SlotRule, ...]:

@@ -14,7 +14,7 @@ from nutriplan.models.supplement import SUPPLEMENT_NUTRIENTS
 from nutriplan.planning import nutrient_rows
 from nutriplan.planning.candidates import DIET_FLAG, as_list
 from nutriplan.planning.menu_rules import meals_a_day, product_group, variant_of
-from nutriplan.planning.rules import slot_rules
+from nutriplan.planning.rules import averaged_minimums, slot_rules
 from nutriplan.planning.templates import (
     daily_kind_limits,
     food_kinds,
@@ -48,6 +48,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
     problems: list[str] = []
     fixed = {k: float(v) for k, v in (targets.supplement_intake or {}).items()}
     day_totals, new_minimums = [], []
+    averaged = averaged_minimums(targets, options)
     days_used: Counter[str] = Counter()
     products: dict[str, set[str]] = {}  # product group -> the week's foods of it (one_product_a_week.csv)
     tag_servings: Counter[str] = Counter()
@@ -121,7 +122,7 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
         for key in SUPPLEMENT_NUTRIENTS:
             if key in totals:
                 totals[key] += supplemental[key]
-        problems += _bound_problems(totals, supplemental, targets, options, d)
+        problems += _bound_problems(totals, supplemental, targets, options, d, averaged)
         new_problems, minimums = nutrient_rows.day_problems(  # issue 12: every new minimum and UL
             d, grams, used_foods, nutrient_rows.supplement_amounts(day.supplements, fixed), targets, options,
             {note.id.removeprefix("plan_ul_unproven_") for note in plan.notes if note.id.startswith("plan_ul_unproven_")})
@@ -136,12 +137,14 @@ def plan_violations(plan: MealPlan, foods: pd.DataFrame) -> list[str]:
             if _under(share, rule.energy_min_share * energy) or _over(share, rule.energy_max_share * energy):
                 problems.append(f"day {d} {rule.slot}: {share:.0f} kcal of {energy:.0f}, allowed "
                                 f"{rule.energy_min_share:.0%}-{rule.energy_max_share:.0%}")
-    if options.minimum_mode == "weekly_average":
-        for key, target in targets.planned_nutrients().items():
-            if target.min is not None and key != "energy_kcal":
-                average = sum(t[key] for t in day_totals) / len(day_totals)
-                if _under(average, target.min):
-                    problems.append(f"{key}: weekly average {average:.1f} under {target.min}")
+    running = options.minimum_mode == "daily"  # a running average: over days 1..d on every day d
+    for key in sorted(averaged):
+        least = targets.nutrients[key].min
+        for d in range(1 if running else len(day_totals), len(day_totals) + 1):
+            average = sum(t[key] for t in day_totals[:d]) / d
+            if _under(average, least):
+                what = f"average of days 1-{d}" if running else "weekly average"
+                problems.append(f"{key}: {what} {average:.1f} under {least}")
     problems += nutrient_rows.weekly_problems(new_minimums, targets, options)
     problems += [f"week: {len(ids)} products of {group} ({', '.join(sorted(ids))}), a week holds one"
                  for group, ids in products.items() if len(ids) > 1]
@@ -238,12 +241,12 @@ def _item_problems(item, food, slot: str, day: int, options, bounds: dict, in_te
     return problems
 
 
-def _bound_problems(totals, supplemental, targets, options, day: int) -> list[str]:
+def _bound_problems(totals, supplemental, targets, options, day: int, averaged: frozenset[str]) -> list[str]:
     problems = []
     for key, target in targets.planned_nutrients().items():
         value = totals[key]
         lo = target.min
-        if lo is not None and key != "energy_kcal" and options.minimum_mode == "weekly_average":
+        if key in averaged:
             lo = lo * options.daily_floor_share
         if lo is not None and _under(value, lo):
             problems.append(f"day {day}: {key} {value:.1f} under {lo:.1f}")

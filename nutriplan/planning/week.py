@@ -60,7 +60,7 @@ from nutriplan.planning.pattern_rows import (
     unsafe_fish,
 )
 from nutriplan.planning.pieces import steps_per_whole, table_pieces, whole_step_bounds
-from nutriplan.planning.rules import slot_rules, weekly_rules
+from nutriplan.planning.rules import averaged_minimums, slot_rules, weekly_rules
 from nutriplan.planning.regimen import daily_regimen, regimen_note
 from nutriplan.planning.templates import (
     daily_kind_limits,
@@ -157,18 +157,35 @@ def seeded_costs(food_ids: pd.Series, seed: int, person: str) -> np.ndarray:
     return np.array([(zlib.crc32(f"{salt}:{f}".encode()) % 10007) / 10007.0 * SEED_JITTER for f in food_ids])
 
 
+def running_average_note(keys: list[str], targets: Targets, options: PlanOptions) -> Note:
+    """Return the note of a daily plan whose minimums of ``keys`` are met as a running average."""
+    from nutriplan.formatting import format_amount
+    from nutriplan.nutrients import nutrient_table
+
+    label = nutrient_table()["label"].to_dict()
+    parts = [f"{label.get(k, k)} {format_amount(targets.nutrients[k].min)} {targets.nutrients[k].unit}" for k in keys]
+    return Note(
+        id="plan_running_average", source="nutriplan planner (planning/running_average.csv)",
+        text=(f"Met as a running average: {', '.join(parts)}. On every day the days so far average at "
+              f"least that much; a day may have less (never under {options.daily_floor_share:.0%}) after "
+              "days with more (an intake over time, as the DRIs mean it, for a nutrient the body stores)."),
+    )
+
+
 def daily_bounds(targets: Targets, options: PlanOptions) -> tuple[list[Bound], list[EnergyShareBound]]:
-    """Return the per-day nutrient bounds and macronutrient energy shares of ``targets``."""
+    """Return the per-day nutrient bounds and macronutrient energy shares of ``targets``; a
+    minimum of ``averaged_minimums`` is a daily floor with the target as a soft target."""
     bounds: list[Bound] = []
+    averaged = averaged_minimums(targets, options)
     for key, target in targets.planned_nutrients().items():
         lo, hi = target.min, target.max
         if key == "energy_kcal":
             bounds.append(Bound(key, lo, hi, lo_kind="energy_min", hi_kind="energy_max"))
             continue
         soft = None
-        if lo is not None and options.minimum_mode == "weekly_average":
+        if key in averaged:
             soft, lo = lo, lo * options.daily_floor_share
-        lo_kind = "min" if options.minimum_mode == "daily" else "floor"
+        lo_kind = "floor" if key in averaged else "min"
         hi_kind = "ul" if (target.max_kind or "UL").upper() == "UL" else str(target.max_kind).lower()
         if getattr(target, "max_scope", "total") == "supplements":
             if lo is not None:
@@ -455,7 +472,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
 
     notes += nutrient_rows.unproven_notes(items, eligibility.foods, targets, prove_uls)  # choline, manganese
     if supp_rows and prove_uls:  # totals proven from known values only: a supplement then provably fits
-        added, replaced = daily_regimen(supp_rows, supp, food_totals, bounds, fixed, options.days)
+        added, replaced = daily_regimen(supp_rows, supp, food_totals, bounds, fixed, options.days,
+                                        options.minimum_mode == "weekly_average")
         notes += [n for n in [regimen_note(added, dict(zip(supp["supplement_id"], supp["name"])), replaced)] if n]
     if options.minimum_mode == "weekly_average":
         notes.append(Note(
@@ -463,6 +481,9 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             text=(f"Minimums are met on average over the {options.days} days; every day reaches at "
                   f"least {options.daily_floor_share:.0%} of each target."),
         ))
+    running = sorted(averaged_minimums(targets, options)) if options.minimum_mode == "daily" else []
+    if running:
+        notes.append(running_average_note(running, targets, options))
     if relaxed_days:
         notes.append(Note(
             id="plan_pattern_relaxed", source="nutriplan planner",
@@ -621,18 +642,23 @@ CATCH_UP_SHARE = 1.5
 
 
 def _bounds_for_day(bounds: list[Bound], state: WeekState, day: int, options: PlanOptions) -> list[Bound]:
-    """Return the day's bounds. Weekly-average mode: each day's floor rises so that what the week
-    still needs stays reachable on the days left (each of them adding at most its upper limit, or
-    ``CATCH_UP_SHARE`` x the target where there is none); the last day must reach what is left,
-    never above its upper limit (a catch-up is capped at the UL/CDRR)."""
-    if options.minimum_mode != "weekly_average":
-        return bounds
+    """Return the day's bounds: the floor of a minimum met on average (a ``soft_target``) rises
+    so that what the week still needs stays reachable on the days left. Weekly-average mode: each
+    of them adding at most its upper limit, or ``CATCH_UP_SHARE`` x the target where there is none;
+    the last day must reach what is left, never above its upper limit (a catch-up is capped at
+    the UL/CDRR). Daily mode (a running average): each of them adding the target, so the days so
+    far reach the target on average on every day."""
     left = options.days - day
     out = []
     for bound in bounds:
         if bound.soft_target is not None and bound.lo is not None:
             still_needed = bound.soft_target * options.days - state.totals.get(bound.key, 0.0)
-            per_day = bound.hi if bound.hi is not None and bound.scope == "total" else CATCH_UP_SHARE * bound.soft_target
+            if options.minimum_mode == "daily":
+                per_day = bound.soft_target
+            elif bound.hi is not None and bound.scope == "total":
+                per_day = bound.hi
+            else:
+                per_day = CATCH_UP_SHARE * bound.soft_target
             lo = max(bound.lo, still_needed - left * per_day)
             if bound.hi is not None and bound.scope == "total":
                 lo = min(lo, bound.hi)

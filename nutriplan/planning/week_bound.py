@@ -8,8 +8,9 @@ the history-free food costs, joined by the week's rules and history costs:
   dinner protein at dinner;
 - the week's amounts: category budgets and the fatty-fish minimum, the food pattern's weekly
   amounts (vegetable subgroups, meats, seafood within the FDA/EPA advice, legume and meat caps),
-  whole grains at least half of grains by every day, and in weekly-average mode each nutrient and
-  fruit, vegetables, dairy on average over the plan;
+  whole grains at least half of grains by every day, a nutrient minimum met on average (every
+  one in weekly-average mode, a daily plan's running averages) over the whole plan, and in
+  weekly-average mode fruit, vegetables, dairy on average over the plan;
 - the costs the day-by-day planner charges for history, each as a convex piecewise-linear
   function of how often a food (kind) is used, exact at whole numbers: a food served on k days
   (its preparations counted together: ``menu_rules.variant_of``) costs ``REPEAT_PENALTY * k
@@ -26,7 +27,8 @@ joint model bounds the planner's week. Two bounds are computed and the larger is
   as the 7-day joint LP to 1e-4 on the curated bench profiles, in 0.3 s instead of 6-7 s);
 - ``days``: the sum over days of each day model's own MILP bound (the week's linking rows and
   history costs dropped: a Lagrangian bound with zero multipliers). Days with the same inputs
-  (every day but a weekly-average plan's last, unless items are locked) share one solve.
+  (every day but the last of a plan with minimums met on average, unless items are locked)
+  share one solve.
 
 ``week_gap`` = (week objective - bound) / week objective.
 """
@@ -75,6 +77,11 @@ class WeekBoundInputs:
     fixed: dict[str, float]
     locked: pd.DataFrame | None = None
     relaxed_days: list[int] = field(default_factory=list)
+    @property
+    def averaged(self) -> bool:
+        """Some nutrient minimum is met on average (a ``soft_target``): the last day differs."""
+        return any(b.soft_target is not None for b in self.bounds)
+
     #: the days had rules of their own beyond ``locked`` (a replanning loop's forbidden pairs,
     #: closed meals, previous-plan bonuses): the joint model does not hold them, so no bound
     custom_days: bool = False
@@ -120,7 +127,7 @@ def _day_inputs(inp: WeekBoundInputs, day: int, soften: bool) -> DayInputs:
     pairs["locked_steps"] = _locked_steps(pairs, inp.locked, day, options.portion_step)
     tag_servings = {t: (None, inp.week_max.get(t)) for t in inp.tags}
     bounds = inp.bounds
-    if options.minimum_mode == "weekly_average" and day == options.days:
+    if day == options.days:
         # the planner's last day has no soft nutrient targets (it makes up the week instead)
         bounds = [Bound(b.key, b.lo, b.hi, b.scope, "min", b.hi_kind, None) if b.soft_target is not None else b
                   for b in bounds]
@@ -243,7 +250,7 @@ def day_blocks(inp: WeekBoundInputs, average: bool) -> list[tuple[int, float]]:
     locked = inp.locked is not None and len(inp.locked) > 0
     if not average or locked or days == 1:
         return [(d, 1.0) for d in range(1, days + 1)]
-    if inp.options.minimum_mode == "weekly_average":
+    if inp.averaged:
         return [(1, float(days - 1)), (days, 1.0)]
     return [(1, float(days))]
 
@@ -298,7 +305,7 @@ def build_joint_model(inp: WeekBoundInputs, average: bool = False) -> tuple[_Mat
                     prefix.append((cols[var], float(coef)))
             if consecutive or b == len(built) - 1:
                 matrix.row(list(prefix), -1e-9 * days)
-    if options.minimum_mode == "weekly_average":  # nutrient minimums on average over the plan
+    if inp.averaged:  # nutrient minimums on average over the plan (a running average: at the end)
         for bound in inp.bounds:
             if bound.soft_target is None or bound.lo is None:
                 continue
@@ -433,7 +440,7 @@ def day_bounds_sum(inp: WeekBoundInputs, time_limit_s: float = BOUND_TIME_LIMIT_
         if inp.locked is not None and len(inp.locked) and (inp.locked["day"] == day).any():
             key = ("locked", day)
         else:
-            key = ("last",) if inp.options.minimum_mode == "weekly_average" and day == inp.options.days else ("any",)
+            key = ("last",) if inp.averaged and day == inp.options.days else ("any",)
         if key not in seen:
             matrix = _Matrix()
             _add_day(matrix, build_day_model(_day_inputs(inp, day, soften)))

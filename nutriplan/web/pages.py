@@ -18,6 +18,7 @@ from nutriplan import (
     InfeasiblePlanError,
     InputError,
     NutriplanError,
+    day_nutrients,
     format_amount,
     nutrient_table,
     plan_to_csv,
@@ -151,19 +152,21 @@ def remove_client(request: Request, name: str):
 
 # --- plans ----------------------------------------------------------------------------------------
 
+#: ``day_nutrients`` status -> the CSS class of a day's cell
+_STATUS_CLASS = {"ok": "ok", "on average": "avg", "below target": "low", "above max": "high", "no target": ""}
+
+
 def _nutrient_rows(plan) -> list[dict]:
     table = nutrient_table()
+    keys = list(plan.targets.nutrients)
+    per_day = {d.day: {n.key: n for n in day_nutrients(plan, d, keys)} for d in plan.days}
     rows = []
     for key, target in plan.targets.nutrients.items():
         label = table.at[key, "label"] if key in table.index else key
         unit = table.at[key, "unit"] if key in table.index else ""
-        cells = []
-        for day in plan.days:
-            value = day.totals.get(key)
-            status = "" if value is None else "high" if (target.max is not None and target.max_scope != "supplements"
-                                                         and value > target.max * (1 + 1e-9)) else \
-                "low" if (target.min is not None and value < target.min * (1 - 1e-9)) else "ok"
-            cells.append({"day": day.day, "value": value, "status": status})
+        cells = [{"day": day.day, "value": day.totals.get(key),
+                  "status": _STATUS_CLASS[per_day[day.day][key].status] if key in day.totals else ""}
+                 for day in plan.days]
         min_kind, max_kind = target_kinds(plan.targets, key)
         rows.append({"key": key, "label": label, "unit": unit, "cells": cells, "min": target.min,
                      "min_kind": min_kind or "", "max": target.max, "max_kind": max_kind or "",
