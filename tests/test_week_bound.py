@@ -50,17 +50,21 @@ def test_bound_by_default_when_cheap_and_never_when_refused():
     assert "proven lower bound" not in n.plan_to_markdown(n.plan_week(profile, n.PlanOptions(days=1, week_bound=False)))
 
 
-def test_average_day_bound_is_below_the_full_joint_bound():
+@pytest.mark.parametrize("name, blocks", [("vegan, weekly average", [(1, 2.0), (3, 1.0)]),
+                                          ("adult woman", [(1, 3.0)])])
+def test_average_day_bound_is_below_the_full_joint_bound(name, blocks):
     """The average-day LP (one day model for all the days with the same inputs) bounds the full
-    joint LP from below, and the planner's week from below."""
-    fields, options = PROFILES["vegan, weekly average"]
+    joint LP from below, and the planner's week from below. A daily-mode week is one block: its
+    running average's soft targets are left out of the average day (the planner's last day has
+    none), its week total kept."""
+    fields, options = PROFILES[name]
     opts = n.PlanOptions(days=3, **options)
     targets = targets_for(n.make_profile(**fields), energy_window=opts.energy_window)
     from nutriplan.full_tier import restrict_to_known
 
     foods = restrict_to_known(n.load_foods("curated"), opts.diet, opts.exclude_allergens).foods
     week = solve_week(targets, foods, opts, load_supplements())
-    assert B.day_blocks(week.bound_inputs, average=True) == [(1, 2.0), (3, 1.0)]
+    assert B.day_blocks(week.bound_inputs, average=True) == blocks
     average = B.joint_lp_bound(week.bound_inputs, average=True)
     full = B.joint_lp_bound(week.bound_inputs)
     assert average <= full + 1e-6

@@ -115,9 +115,11 @@ def relative_gap(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / max(abs(objective), 1e-9))
 
 
-def _day_inputs(inp: WeekBoundInputs, day: int, soften: bool) -> DayInputs:
+def _day_inputs(inp: WeekBoundInputs, day: int, soften: bool, soft_targets: bool = True) -> DayInputs:
     """Return day ``day``'s inputs with history-free costs and the week's rules as per-day
-    caps that any feasible week meets (what is due over the week goes in the linking rows)."""
+    caps that any feasible week meets (what is due over the week goes in the linking rows);
+    ``soft_targets`` False leaves out every day's nutrient soft targets and their costs (a
+    relaxation)."""
     from nutriplan.planning.rules import slot_rules
     from nutriplan.planning.week import WeekState, _locked_steps, _pairs_for_day
 
@@ -127,7 +129,7 @@ def _day_inputs(inp: WeekBoundInputs, day: int, soften: bool) -> DayInputs:
     pairs["locked_steps"] = _locked_steps(pairs, inp.locked, day, options.portion_step)
     tag_servings = {t: (None, inp.week_max.get(t)) for t in inp.tags}
     bounds = inp.bounds
-    if day == options.days:
+    if day == options.days or not soft_targets:
         # the planner's last day has no soft nutrient targets (it makes up the week instead)
         bounds = [Bound(b.key, b.lo, b.hi, b.scope, "min", b.hi_kind, None) if b.soft_target is not None else b
                   for b in bounds]
@@ -244,13 +246,14 @@ def _add_day(matrix: _Matrix, model, weight: float = 1.0) -> dict[int, int]:
 def day_blocks(inp: WeekBoundInputs, average: bool) -> list[tuple[int, float]]:
     """Return the (day, weight) blocks of the weekly model: every day once, or with ``average``
     one *average day* standing for all the days with the same inputs (weight: how many), so
-    ``[(1, 7)]`` for a daily-mode week, ``[(1, 6), (7, 1)]`` in weekly-average mode (the last day
-    differs). None of the two when items are locked on some day: then every day once."""
+    ``[(1, 7)]`` for a daily-mode week (a running average's soft targets left out, see
+    ``build_joint_model``), ``[(1, 6), (7, 1)]`` in weekly-average mode (the last day differs).
+    None of the two when items are locked on some day: then every day once."""
     days = inp.options.days
     locked = inp.locked is not None and len(inp.locked) > 0
     if not average or locked or days == 1:
         return [(d, 1.0) for d in range(1, days + 1)]
-    if inp.averaged:
+    if inp.averaged and inp.options.minimum_mode == "weekly_average":
         return [(1, float(days - 1)), (days, 1.0)]
     return [(1, float(days))]
 
@@ -263,8 +266,9 @@ def build_joint_model(inp: WeekBoundInputs, average: bool = False) -> tuple[_Mat
     feasible days is feasible for the day's LP relaxation, and every weekly row, variety row and
     history cost depends on the days only through their sum), so its LP relaxation is a bound of
     the full joint LP relaxation, 1/7 of the size; it leaves out the consecutive-day costs and
-    rows (yesterday's food, yesterday's dinner protein) and whole grains by every day (only over
-    the week)."""
+    rows (yesterday's food, yesterday's dinner protein), whole grains by every day (only over
+    the week) and, in a daily-mode week, the soft targets of a running average (the planner's
+    last day has none: without them every day has the same inputs, the week's total row stays)."""
     from nutriplan.planning import week as W
 
     options = inp.options
@@ -272,8 +276,9 @@ def build_joint_model(inp: WeekBoundInputs, average: bool = False) -> tuple[_Mat
     soften = bool(inp.relaxed_days)
     matrix = _Matrix()
     built = []
+    soft_targets = not (average and options.minimum_mode == "daily")
     for day, weight in day_blocks(inp, average):
-        day_inputs = _day_inputs(inp, day, soften)
+        day_inputs = _day_inputs(inp, day, soften, soft_targets)
         model = build_day_model(day_inputs)
         built.append((day_inputs.pairs, model, _add_day(matrix, model, weight), weight))
     consecutive = all(weight == 1.0 for *_, weight in built)
