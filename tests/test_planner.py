@@ -137,7 +137,6 @@ def check_hard_rules(plan, foods) -> None:
     assert minimum_shortfalls(plan, day_totals) == []  # daily, floors and averages
 
 
-
 def _meals_a_day(options) -> dict[str, int]:
     """Food kind -> at how many meals a day a food of that kind may be served to this diet
     (food_data/planning/meals_a_day.csv; a kind not listed: 1)."""
