@@ -39,6 +39,10 @@ def units() -> dict[str, str]:
     return {**nutrient_table()["unit"].to_dict(), "vitamin_d_mcg": "mcg"}
 
 
+#: A nutrient status -> the CSS class the HTML outputs (report and web page) give it.
+STATUS_CLASS = {"ok": "ok", "on average": "avg", "below target": "low", "above max": "high", "no target": ""}
+
+
 @dataclass(frozen=True)
 class DayNutrient:
     """One key nutrient on one day: ``total`` (food + supplements, per day in ``unit``), the
@@ -58,6 +62,11 @@ class DayNutrient:
     max_scope: str
     counted: float | None
     status: str
+
+    @property
+    def css_class(self) -> str:
+        """Return the CSS class of ``status`` in the HTML outputs (``STATUS_CLASS``)."""
+        return STATUS_CLASS[self.status]
 
 
 def target_kinds(targets, key: str) -> tuple[str | None, str | None]:

@@ -10,7 +10,7 @@ from nutriplan.export.adherence import adherence_html
 from nutriplan.export.common import (
     average_text,
     plan_nutrients,
-    KEY_NUTRIENTS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
+    KEY_NUTRIENTS, STATUS_CLASS, day_nutrients, format_amount, max_text, min_text, options_text, portion_text,
     shopping_groups, supplement_text, who,
 )
 from nutriplan.check import category_labels
@@ -45,7 +45,6 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 
 _COLOURS = {"ok": "#3a9d4f", "on average": "#8cc78f", "below target": "#e09a1a", "above max": "#c8372d",
             "no target": "#7a8699"}
-_CLASS = {"ok": "ok", "on average": "avg", "below target": "low", "above max": "high", "no target": ""}
 _WORD = {"ok": "ok", "on average": "below target today, met on average", "below target": "below target",
          "above max": "above maximum", "no target": ""}
 
@@ -200,7 +199,7 @@ def plan_to_html(plan: MealPlan) -> str:
             break
         first = per_day[plan.days[0].day][key]
         cells = "".join(
-            f'<td class="n {_CLASS[per_day[d.day][key].status]}" data-nutrient="{_e(key)}" '
+            f'<td class="n {per_day[d.day][key].css_class}" data-nutrient="{_e(key)}" '
             f'data-day="{d.day}">{format_amount(per_day[d.day][key].total)}</td>' for d in plan.days)
         rows.append(f"<tr><th>{_e(first.label)} ({_e(first.unit)})</th>{cells}"
                     f'<td class="n">{_e(min_text(first))}</td><td class="n">{_e(max_text(first))}</td></tr>')
@@ -275,7 +274,7 @@ def intake_report_to_html(report) -> str:
             maximum += (f", {s.max_form.rsplit('_', 1)[0].replace('_', ' ')} only)" if s.max_form
                         else ", suppl. only)" if s.max_scope == "supplements" else ")")
         pct = f"{s.pct_of_target:.0f}%" if s.pct_of_target is not None else "-"
-        css = _CLASS.get(_REPORT_STATUS.get(s.status, "no target"), "")
+        css = STATUS_CLASS.get(_REPORT_STATUS.get(s.status, "no target"), "")
         total = format_amount(s.total) + ("" if s.complete else " (at least)")
         rows.append(f'<tr><th>{_e(s.label)} ({_e(s.unit)})</th><td class="n" data-nutrient="{_e(s.key)}" '
                     f'data-day="average">{_e(total)}</td><td class="n">{format_amount(s.min)}</td><td class="n">'
@@ -411,7 +410,7 @@ def _vitamins_minerals_section(plan: MealPlan) -> list[str]:
         target = "-" if r.min is None else f"{format_amount(r.min)} ({'enforced' if r.hard else 'shown'})"
         rows.append(f'<tr><th>{_e(r.label)} ({_e(r.unit)})</th><td class="n" data-nutrient="{_e(r.key)}" '
                     f'data-day="average">{_e(average_text(r))}</td><td class="n">{_e(target)}</td>'
-                    f'<td class="n">{_e(r.max_text)}</td><td class="{_CLASS[r.status]}">{_e(r.status)}</td></tr>')
+                    f'<td class="n">{_e(r.max_text)}</td><td class="{STATUS_CLASS[r.status]}">{_e(r.status)}</td></tr>')
     if not rows:
         return []
     return ["<section><h2>Vitamins and minerals (average per day)</h2><table><thead><tr><th>Nutrient</th>"

@@ -152,10 +152,6 @@ def remove_client(request: Request, name: str):
 
 # --- plans ----------------------------------------------------------------------------------------
 
-#: ``day_nutrients`` status -> the CSS class of a day's cell
-_STATUS_CLASS = {"ok": "ok", "on average": "avg", "below target": "low", "above max": "high", "no target": ""}
-
-
 def _nutrient_rows(plan) -> list[dict]:
     table = nutrient_table()
     keys = list(plan.targets.nutrients)
@@ -165,7 +161,7 @@ def _nutrient_rows(plan) -> list[dict]:
         label = table.at[key, "label"] if key in table.index else key
         unit = table.at[key, "unit"] if key in table.index else ""
         cells = [{"day": day.day, "value": day.totals.get(key),
-                  "status": _STATUS_CLASS[per_day[day.day][key].status] if key in day.totals else ""}
+                  "status": per_day[day.day][key].css_class if key in day.totals else ""}
                  for day in plan.days]
         min_kind, max_kind = target_kinds(plan.targets, key)
         rows.append({"key": key, "label": label, "unit": unit, "cells": cells, "min": target.min,
