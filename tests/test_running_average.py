@@ -5,6 +5,7 @@ checked here from the food table, not from the plan's own totals."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -104,3 +105,18 @@ def test_a_day_under_the_target_reads_met_on_average(week, raw_foods):
             if line.startswith("| Vitamin D (IU) |") and line.count("|") == 6]  # the days' tables
     assert [row.rstrip(" |").rsplit("| ", 1)[1] for row in rows] == [
         "ok (avg)" if s == "on average" else "ok" for s in statuses]
+
+
+def test_verify_checks_a_csv_with_or_without_the_running_average(week, raw_foods, tmp_path):
+    """``nutriplan verify PLAN.csv`` with a profile: the week holds as planned; with
+    ``--no-running-average`` each day under the target is named (recomputed here)."""
+    from nutriplan_cli.main import cli
+
+    path = tmp_path / "week.csv"
+    path.write_text(n.plan_to_csv(week), encoding="utf-8")
+    args = ["verify", str(path), "--age", "35", "--sex", "female"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    low = [d for d, v in enumerate(vitamin_d_by_day(week, raw_foods), 1) if v < 600 * (1 - 1e-6)]
+    strict = CliRunner().invoke(cli, [*args, "--no-running-average"])
+    assert strict.exit_code == (1 if low else 0), strict.output
+    assert sorted(int(m) for m in re.findall(r"day (\d+): vitamin_d_iu", strict.output)) == low
