@@ -170,8 +170,15 @@ def batch(ctx, clients_csv, out_dir, fmt, jobs, foods_source, resume, cluster) -
     try:
         with stop_on_signals():
             with (nutriplan.cluster_executor(cluster) if cluster is not None else contextlib.nullcontext()) as executor:
-                summary = nutriplan.plan_batch(clients_csv, out_dir, format=fmt, jobs=jobs, foods=foods_source,
-                                     progress=progress, executor=executor, resume=resume)
+                try:
+                    summary = nutriplan.plan_batch(clients_csv, out_dir, format=fmt, jobs=jobs, foods=foods_source,
+                                                   progress=progress, executor=executor, resume=resume)
+                except RuntimeError as error:  # a signal that landed inside a lock's release in
+                    # concurrent.futures.wait: Python raises "release unlocked lock" with the Stopped
+                    # as its context (plan_batch has stopped its workers and written the summary)
+                    if isinstance(error.__context__, Stopped):
+                        raise error.__context__ from None
+                    raise
     except Stopped as stop:
         if bar is not None:
             bar.__exit__(None, None, None)

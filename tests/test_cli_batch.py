@@ -117,3 +117,30 @@ def test_batch_help_has_an_example():
     assert result.exit_code == 0
     assert "nutriplan batch clients.csv --out-dir plans" in result.output
     assert "client,age,sex,days,diet,exclude_allergens,allow_supplements" in result.output
+
+
+@pytest.mark.parametrize("context", [True, False])
+def test_a_signal_inside_a_lock_release_still_stops_the_batch_cleanly(tmp_path, monkeypatch, context):
+    """A signal that lands inside a lock's release in ``concurrent.futures.wait`` reaches the
+    command as ``RuntimeError("release unlocked lock")`` with the ``Stopped`` as its context (seen
+    once on the oldest versions): it is a stop (exit 130, no traceback); any other RuntimeError
+    stays an error."""
+    import signal
+
+    import nutriplan
+    from nutriplan_cli.batch import Stopped
+
+    def interrupted(*args, **kwargs):
+        try:
+            raise Stopped(signal.SIGINT)
+        except Stopped:
+            if context:
+                raise RuntimeError("release unlocked lock")  # noqa: B904 (as threading does)
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(nutriplan, "plan_batch", interrupted)
+    result = run("batch", str(write(tmp_path, CLIENTS)), "--out-dir", str(tmp_path / "plans"))
+    if context:
+        assert result.exit_code == 130 and "Stopped by SIGINT" in result.output, result.output
+    else:
+        assert result.exit_code != 130 and isinstance(result.exception, RuntimeError)
