@@ -77,14 +77,14 @@ class WeekBoundInputs:
     fixed: dict[str, float]
     locked: pd.DataFrame | None = None
     relaxed_days: list[int] = field(default_factory=list)
+    #: the days had rules of their own beyond ``locked`` (a replanning loop's forbidden pairs,
+    #: closed meals, previous-plan bonuses): the joint model does not hold them, so no bound
+    custom_days: bool = False
+
     @property
     def averaged(self) -> bool:
         """Some nutrient minimum is met on average (a ``soft_target``): the last day differs."""
         return any(b.soft_target is not None for b in self.bounds)
-
-    #: the days had rules of their own beyond ``locked`` (a replanning loop's forbidden pairs,
-    #: closed meals, previous-plan bonuses): the joint model does not hold them, so no bound
-    custom_days: bool = False
 
 
 @dataclass
@@ -253,7 +253,7 @@ def day_blocks(inp: WeekBoundInputs, average: bool) -> list[tuple[int, float]]:
     locked = inp.locked is not None and len(inp.locked) > 0
     if not average or locked or days == 1:
         return [(d, 1.0) for d in range(1, days + 1)]
-    if inp.averaged and inp.options.minimum_mode == "weekly_average":
+    if inp.options.minimum_mode == "weekly_average":
         return [(1, float(days - 1)), (days, 1.0)]
     return [(1, float(days))]
 
