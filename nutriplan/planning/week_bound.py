@@ -483,15 +483,12 @@ def compute_week_bound(inp: WeekBoundInputs, day_objectives: list[float | None],
                      lp_bound=lp, days_bound=by_days)
 
 
-def score_week(inp: WeekBoundInputs, items: pd.DataFrame, supplements: pd.DataFrame) -> float | None:
-    """Return the joint weekly model's objective at the planner's week (``items``: day, slot,
-    food_id, servings; ``supplements``: day, supplement_id, units), the portions, menu flags and
-    supplements fixed and every other variable at its best; None if HiGHS finds the week
-    infeasible for the joint model. Equals the sum of the day objectives when each slot holds at
-    most one protein item of a kind (else it is smaller: the kind costs are a lower envelope)."""
-    import highspy
-
-    matrix, built = build_joint_model(inp)
+def fix_week(matrix: _Matrix, built: list, inp: WeekBoundInputs, items: pd.DataFrame,
+             supplements: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the joint model's column lower and upper bounds (``build_joint_model``: ``matrix``,
+    ``built``) with the planner's week fixed: every portion and menu flag (``items``: day, slot,
+    food_id, servings) and supplement (``supplements``: day, supplement_id, units); the other
+    columns (history costs, soft-target shortfalls) keep their bounds."""
     step = inp.options.portion_step
     lower, upper = np.asarray(matrix.lower, float), np.asarray(matrix.upper, float)
     for d, (pairs, model, cols, _) in enumerate(built, start=1):
@@ -506,6 +503,18 @@ def score_week(inp: WeekBoundInputs, items: pd.DataFrame, supplements: pd.DataFr
             units = dict(zip(taken["supplement_id"], taken["units"]))
             for var, sid in zip(model.u, inp.supplements["supplement_id"]):
                 lower[cols[var]] = upper[cols[var]] = float(units.get(sid, 0))
+    return lower, upper
+
+
+def score_week(inp: WeekBoundInputs, items: pd.DataFrame, supplements: pd.DataFrame) -> float | None:
+    """Return the joint weekly model's objective at the planner's week (``fix_week``), every
+    other variable at its best; None if HiGHS finds the week infeasible for the joint model.
+    Equals the sum of the day objectives when each slot holds at most one protein item of a kind
+    (else it is smaller: the kind costs are a lower envelope)."""
+    import highspy
+
+    matrix, built = build_joint_model(inp)
+    lower, upper = fix_week(matrix, built, inp, items, supplements)
     matrix.lower, matrix.upper = list(lower), list(upper)
     h = _highs(matrix, mip=True, time_limit_s=BOUND_TIME_LIMIT_S)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
