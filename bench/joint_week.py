@@ -58,7 +58,7 @@ def run(name: str, seconds: float) -> dict:
     week = solve_week(targets, n.load_foods("curated"), opts, load_supplements())
     planner_s = time.perf_counter() - started
     inp = week.bound_inputs
-    objective = B.week_objective([r.objective for r in week.days])
+    objective = B.week_objective(week)
     lp = B.joint_lp_bound(inp, average=True)
     matrix, built = B.build_joint_model(inp)
     fixed = highs_of(matrix, *B.fix_week(matrix, built, inp, week.items, week.supplements), seconds=60)

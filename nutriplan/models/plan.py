@@ -210,8 +210,9 @@ class SolverInfo(BaseModel):
     gap: float | None = None
     variables: int = 0
     constraints: int = 0
-    #: The whole week's objective (sum of the day objectives, in the day models' cost units), a
-    #: proven lower bound of the joint weekly model and the relative gap of the week against it
+    #: The whole week's objective (the day objectives and the supplement regimen's doses, in the
+    #: day models' cost units), a proven lower bound of the joint weekly model and the relative gap
+    #: of the week against it
     #: (``nutriplan.planning.week_bound``; computed with ``PlanOptions(week_bound=True)``).
     week_objective: float | None = None
     week_bound: float | None = None

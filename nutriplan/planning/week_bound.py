@@ -18,9 +18,11 @@ the history-free food costs, joined by the week's rules and history costs:
   kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1) / 2 +
   KIND_TIRED_PENALTY * max(0, m - KIND_TIRED_DAYS)``.
 
-The planner's week is a feasible point of that model, scored at most the sum of its day
-objectives (equal when at most one protein item per kind and slot), so every lower bound of the
-joint model bounds the planner's week. Two bounds are computed and the larger is reported:
+The planner's week is a feasible point of that model, scored at most its objective
+(``week_objective``: the sum of its day objectives, and the cost of the supplement doses the daily
+regimen added after the days were solved; equal when at most one protein item per kind and slot
+and the regimen changed no dose), so every lower bound of the joint model bounds the planner's
+week. Two bounds are computed and the larger is reported:
 
 - ``lp``: the joint model's LP relaxation, solved once with HiGHS (by default on the
   *average-day* model, one day model standing for every day with the same inputs: the same bound
@@ -90,7 +92,7 @@ class WeekBoundInputs:
 @dataclass
 class WeekBound:
     """A lower bound of the joint weekly model (objective units: the day models' cost units),
-    which method gave it (``lp`` or ``days``), the week's objective (sum of day objectives), the
+    which method gave it (``lp`` or ``days``), the week's objective (``week_objective``), the
     relative gap, the wall seconds spent, or ``note`` saying why no bound was computed."""
 
     bound: float | None
@@ -103,11 +105,30 @@ class WeekBound:
     days_bound: float | None = None
 
 
-def week_objective(day_objectives: list[float | None]) -> float | None:
-    """Return the week's objective: the sum of the day objectives (None if a day has none)."""
-    if not day_objectives or any(v is None for v in day_objectives):
+def week_objective(week) -> float | None:
+    """Return the objective of the week as delivered (a ``SolvedWeek``; the day models' cost
+    units): the sum of its day objectives plus ``regimen_cost``; None if a day has none."""
+    objectives = [r.objective for r in week.days]
+    if not objectives or any(v is None for v in objectives):
         return None
-    return float(sum(day_objectives))
+    return float(sum(objectives)) + regimen_cost(week)
+
+
+def regimen_cost(week) -> float:
+    """Return the objective cost (the day models' units) of the supplement units the week
+    delivers beyond those its days were solved with: the daily regimen
+    (``nutriplan.planning.regimen``) adds, after the days are solved, a product some day needed
+    to the other days and swaps doses, and each unit costs its ``cost`` as in the day models
+    (negative when doses were taken away; 0 without supplements). The shortfall costs a changed
+    dose moves (soft targets) are left as the days had them."""
+    supp = week.bound_inputs.supplements if week.bound_inputs is not None else None
+    if supp is None or not len(supp):
+        return 0.0
+    cost = dict(zip(supp["supplement_id"], supp["cost"].astype(float)))
+    delivered = sum(cost[s] * u for s, u in zip(week.supplements["supplement_id"], week.supplements["units"]))
+    unit_cost = supp["cost"].astype(float)  # the days' supplement_units share its index
+    solved = sum(float(unit_cost.get(i, 0.0)) * u for r in week.days for i, u in r.supplement_units.items())
+    return float(delivered - solved)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -462,13 +483,12 @@ def day_bounds_sum(inp: WeekBoundInputs, time_limit_s: float = BOUND_TIME_LIMIT_
     return total
 
 
-def compute_week_bound(inp: WeekBoundInputs, day_objectives: list[float | None],
+def compute_week_bound(inp: WeekBoundInputs, objective: float | None,
                        methods: tuple[str, ...] = ("lp",), average: bool = True) -> WeekBound:
     """Return the week's ``WeekBound``: the larger of the ``methods``' bounds (see the module
-    docstring; ``average``: the LP of the average-day model), the week's objective (sum of
-    ``day_objectives``) and the gap between them."""
+    docstring; ``average``: the LP of the average-day model), the week's ``objective``
+    (``week_objective``) and the gap between them."""
     started = time.perf_counter()
-    objective = week_objective(day_objectives)
     lp = joint_lp_bound(inp, average=average) if "lp" in methods else None
     by_days = day_bounds_sum(inp) if "days" in methods else None
     found = {m: v for m, v in (("lp", lp), ("days", by_days)) if v is not None}
@@ -526,7 +546,7 @@ def report_fields(week, options) -> dict:
     """Return the ``SolverInfo`` fields of the weekly bound for a ``SolvedWeek``: the week's
     objective always; the bound, its method, the gap and seconds when ``options.week_bound`` asks
     for it, else a note saying how to get it."""
-    objective = week_objective([r.objective for r in week.days])
+    objective = week_objective(week)
     fields = {"week_objective": None if objective is None else round(objective, 6)}
     asked = getattr(options, "week_bound", None)
     inp = week.bound_inputs
@@ -549,7 +569,7 @@ def report_fields(week, options) -> dict:
     except ImportError:
         fields["week_bound_note"] = "week bound skipped: it needs HiGHS (pip install highspy)"
         return fields
-    result = compute_week_bound(inp, [r.objective for r in week.days])
+    result = compute_week_bound(inp, objective)
     fields.update(week_bound=None if result.bound is None else round(result.bound, 6),
                   week_gap=None if result.gap is None else round(result.gap, 6),
                   week_bound_method=result.method, week_bound_seconds=round(result.seconds, 3),
