@@ -11,7 +11,9 @@ one program, about 10,000 columns and 20,000 rows) solved with HiGHS on one thre
 ``--seconds``, given the planner's week as its first solution: the best week HiGHS found (below the
 planner's week when it improved on it), its proven dual bound, and the planner's week against that
 bound. Issue 11 asks for a reported gap of at most 2%; this shows how far a bound from the joint
-MILP itself gets in minutes, against the planner's seconds.
+MILP itself gets in minutes, against the planner's seconds. The joint model does not hold the daily
+supplement regimen (one dose every day), so with supplements the week HiGHS finds may beat the
+planner's by leaving doses out on some days: a week the planner would not hand out.
 """
 
 from __future__ import annotations
