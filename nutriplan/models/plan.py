@@ -212,8 +212,8 @@ class SolverInfo(BaseModel):
     constraints: int = 0
     #: The whole week's objective (the day objectives and the supplement regimen's doses, in the
     #: day models' cost units), a proven lower bound of the joint weekly model and the relative gap
-    #: of the week against it
-    #: (``nutriplan.planning.week_bound``; computed with ``PlanOptions(week_bound=True)``).
+    #: of the week against it (``nutriplan.planning.week_bound``; computed with
+    #: ``PlanOptions(week_bound=True)``).
     week_objective: float | None = None
     week_bound: float | None = None
     week_gap: float | None = None

@@ -18,11 +18,10 @@ the history-free food costs, joined by the week's rules and history costs:
   kind served in a slot on m days costs ``KIND_REPEAT_PENALTY * m (m - 1) / 2 +
   KIND_TIRED_PENALTY * max(0, m - KIND_TIRED_DAYS)``.
 
-The planner's week is a feasible point of that model, scored at most its objective
-(``week_objective``: the sum of its day objectives, and the cost of the supplement doses the daily
-regimen added after the days were solved; equal when at most one protein item per kind and slot
-and the regimen changed no dose), so every lower bound of the joint model bounds the planner's
-week. Two bounds are computed and the larger is reported:
+The planner's week is a feasible point of that model, so every lower bound of the joint model
+bounds it. Its objective (``week_objective``: the sum of its day objectives and the cost of the
+supplement doses the daily regimen changed after the days were solved) is its score in that model
+when at most one protein item per kind and slot and the regimen changed no dose (``score_week``). Two bounds are computed and the larger is reported:
 
 - ``lp``: the joint model's LP relaxation, solved once with HiGHS (by default on the
   *average-day* model, one day model standing for every day with the same inputs: the same bound
@@ -529,8 +528,9 @@ def fix_week(matrix: _Matrix, built: list, inp: WeekBoundInputs, items: pd.DataF
 def score_week(inp: WeekBoundInputs, items: pd.DataFrame, supplements: pd.DataFrame) -> float | None:
     """Return the joint weekly model's objective at the planner's week (``fix_week``), every
     other variable at its best; None if HiGHS finds the week infeasible for the joint model.
-    Equals the sum of the day objectives when each slot holds at most one protein item of a kind
-    (else it is smaller: the kind costs are a lower envelope)."""
+    Equals ``week_objective`` when each slot holds at most one protein item of a kind (else
+    smaller: the kind costs are a lower envelope) and the regimen changed no dose (a dose added
+    may save soft-target shortfall costs, a smaller dose swapped in may cost more)."""
     import highspy
 
     matrix, built = build_joint_model(inp)
