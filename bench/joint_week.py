@@ -4,13 +4,13 @@ started from the planner's week, gives the strongest bound this stack proves in 
     python bench/joint_week.py [--seconds 300] [--profiles NAME,...]
 
 For each profile of ``bench/plan_bench.py`` on the curated foods, one row: the planner's week
-(objective: the sum of its day objectives, in the day models' cost units), the bound a plan
-reports (``nutriplan.planning.week_bound``: the average-day LP) and its gap; then the joint 7-day
-MILP (``week_bound.build_joint_model``: every day model with the week's rules and history costs in
-one program, about 10,000 columns and 20,000 rows) solved with HiGHS on one thread for
-``--seconds``, given the planner's week as its first solution: the best week HiGHS found (below the
-planner's week when it improved on it), its proven dual bound, and the planner's week against that
-bound. Issue 11 asks for a reported gap of at most 2%; this shows how far a bound from the joint
+(``week_bound.week_objective``, in the day models' cost units), the bound a plan reports
+(``nutriplan.planning.week_bound``: the average-day LP) and its gap; then the joint 7-day MILP
+(``week_bound.build_joint_model``: every day model with the week's rules and history costs in one
+program, about 10,000 columns and 20,000 rows) solved with HiGHS on one thread for ``--seconds``
+(``week_bound.loaded_highs``), given the planner's week as its first solution: the best week HiGHS
+found (below the planner's week when it improved on it), its proven dual bound, and the planner's
+week against that bound. Issue 11 asks for a reported gap of at most 2%; this shows how far a bound from the joint
 MILP itself gets in minutes, against the planner's seconds. The joint model does not hold the daily
 supplement regimen (one dose every day), so with supplements the week HiGHS finds may beat the
 planner's by leaving doses out on some days: a week the planner would not hand out.
@@ -19,14 +19,13 @@ planner's by leaving doses out on some days: a week the planner would not hand o
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 
 import highspy
-import numpy as np
 
 import nutriplan as n
 from nutriplan.planning import week_bound as B
-from nutriplan.planning.solvers import _quiet_first_highs, load_highs
 from nutriplan.planning.week import solve_week
 from nutriplan.supplements import load_supplements
 
@@ -34,21 +33,6 @@ try:
     from plan_bench import PROFILES  # bench/ is on sys.path when run as a script
 except ImportError:  # imported as bench.joint_week
     from bench.plan_bench import PROFILES
-
-
-def highs_of(matrix: B._Matrix, lower, upper, seconds: float) -> highspy.Highs:
-    """Return a quiet one-thread HiGHS holding ``matrix`` as a MILP with the column bounds
-    ``lower``, ``upper`` and a wall time limit of ``seconds``."""
-    _quiet_first_highs()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("time_limit", float(seconds))
-    load_highs(h, cost=matrix.cost, lower=list(lower), upper=list(upper), integer=matrix.integer,
-               row_lower=matrix.row_lower, row_upper=matrix.row_upper, starts=matrix.starts,
-               index=matrix.index, value=matrix.value)
-    return h
 
 
 def run(name: str, seconds: float) -> dict:
@@ -63,12 +47,14 @@ def run(name: str, seconds: float) -> dict:
     objective = B.week_objective(week)
     lp = B.joint_lp_bound(inp, average=True)
     matrix, built = B.build_joint_model(inp)
-    fixed = highs_of(matrix, *B.fix_week(matrix, built, inp, week.items, week.supplements), seconds=60)
-    fixed.run()  # the planner's week as a point of the joint model (its other columns at their best)
-    start = np.asarray(fixed.getSolution().col_value, float)
-    joint = highs_of(matrix, matrix.lower, matrix.upper, seconds)
+    week_fixed = copy.copy(matrix)  # the planner's week as a point of the joint model
+    week_fixed.lower, week_fixed.upper = (list(b) for b in B.fix_week(matrix, built, inp, week.items, week.supplements))
+    fixed = B.loaded_highs(week_fixed, mip=True, time_limit_s=60)
+    fixed.run()
+    start = fixed.getSolution().col_value
+    joint = B.loaded_highs(matrix, mip=True, time_limit_s=seconds)
     solution = highspy.HighsSolution()
-    solution.col_value, solution.value_valid = start.tolist(), True
+    solution.col_value, solution.value_valid = list(start), True
     joint.setSolution(solution)
     started = time.perf_counter()
     joint.run()

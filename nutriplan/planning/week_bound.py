@@ -21,7 +21,8 @@ the history-free food costs, joined by the week's rules and history costs:
 The planner's week is a feasible point of that model, so every lower bound of the joint model
 bounds it. Its objective (``week_objective``: the sum of its day objectives and the cost of the
 supplement doses the daily regimen changed after the days were solved) is its score in that model
-when at most one protein item per kind and slot and the regimen changed no dose (``score_week``). Two bounds are computed and the larger is reported:
+when at most one protein item per kind and slot and the regimen changed no dose (``score_week``).
+Two bounds are computed and the larger is reported:
 
 - ``lp``: the joint model's LP relaxation, solved once with HiGHS (by default on the
   *average-day* model, one day model standing for every day with the same inputs: the same bound
@@ -411,13 +412,14 @@ def _history_rows(matrix: _Matrix, built: list, inp: WeekBoundInputs, W, consecu
             matrix.row([(q, 1.0)] + [(v, -slope * w) for v, w in served], f(j) - slope * j)
 
 
-def _highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY_BOUND_GAP,
-           lp_solver: str = "ipm"):
-    """Return a solved ``highspy.Highs`` of ``matrix`` (LP relaxation unless ``mip``, with the
-    HiGHS ``solver`` option ``lp_solver``)."""
+def loaded_highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY_BOUND_GAP,
+                 lp_solver: str = "ipm"):
+    """Return a quiet one-thread ``highspy.Highs`` holding ``matrix`` (its LP relaxation unless
+    ``mip``, with the HiGHS ``solver`` option ``lp_solver``), not yet run: a caller may give it a
+    start (``setSolution``) first."""
     import highspy
 
-    from nutriplan.planning.solvers import HIGHS_THREADS, _quiet_first_highs, _run_highs, load_highs
+    from nutriplan.planning.solvers import HIGHS_THREADS, _quiet_first_highs, load_highs
 
     _quiet_first_highs()
     h = highspy.Highs()
@@ -432,6 +434,15 @@ def _highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY
     load_highs(h, cost=matrix.cost, lower=matrix.lower, upper=matrix.upper,
                integer=matrix.integer if mip else [], row_lower=matrix.row_lower, row_upper=matrix.row_upper,
                starts=matrix.starts, index=matrix.index, value=matrix.value)
+    return h
+
+
+def _highs(matrix: _Matrix, mip: bool, time_limit_s: float, gap_rel: float = DAY_BOUND_GAP,
+           lp_solver: str = "ipm"):
+    """Return ``loaded_highs`` of these arguments, solved."""
+    from nutriplan.planning.solvers import _run_highs
+
+    h = loaded_highs(matrix, mip, time_limit_s, gap_rel, lp_solver)
     _run_highs(h)
     return h
 
