@@ -203,8 +203,13 @@ def process_pool(workers: int, foods: pd.DataFrame | FoodsRef) -> ProcessPoolExe
 
 def stop_pool(executor: ProcessPoolExecutor, timeout_s: float = 3.0) -> None:
     """Stop a local pool now: terminate its workers (SIGTERM, then SIGKILL after ``timeout_s``),
-    wait for them and cancel what was not started. No worker outlives this call."""
+    wait for them and cancel what was not started. No worker outlives this call, nor the pool's
+    manager thread: CPython 3.11's exit hook wakes every live manager thread through a pipe that
+    thread closes as it ends, with no lock between them (later CPython has one, gh-125451), and a
+    batch stopped by SIGTERM printed the hook's "OSError: [Errno 9] Bad file descriptor" as it
+    exited. Returns None."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it
     for process in processes:
         try:
             process.terminate()
@@ -220,3 +225,5 @@ def stop_pool(executor: ProcessPoolExecutor, timeout_s: float = 3.0) -> None:
                 process.join(1.0)
         except (OSError, ValueError, AssertionError):
             pass
+    if manager is not None:
+        manager.join(max(1.0, deadline - time.monotonic()))

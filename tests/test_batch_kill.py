@@ -206,3 +206,22 @@ def test_a_pool_worker_killed_mid_batch_loses_no_client(tmp_path):
     assert killed
     assert [r.status for r in summary.rows] == ["ok"] * 6, [r.reason for r in summary.rows]
     assert [r["status"] for r in summary_rows(tmp_path / "plans")] == ["ok"] * 6
+
+
+def test_a_stopped_pool_leaves_no_manager_thread_for_the_exit_hook():
+    """``stop_pool`` returns after the pool's manager thread has ended. On CPython 3.11 the exit
+    hook ``concurrent.futures.process._python_exit`` writes to the wakeup pipe of every manager
+    thread still alive, which that thread closes as it ends: a batch stopped by SIGTERM printed
+    "OSError: [Errno 9] Bad file descriptor" once in CI."""
+    from nutriplan.batch_worker import process_pool, stop_pool
+
+    pool = process_pool(1, pd.DataFrame())
+    task = pool.submit(time.sleep, WAIT_S)
+    deadline = time.monotonic() + WAIT_S
+    while not task.running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager.is_alive()
+    stop_pool(pool)
+    assert not manager.is_alive()
+    assert task.cancelled() or task.done()
