@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 
 import pytest
@@ -221,6 +222,26 @@ def test_vegan_without_fortified_foods_or_supplements_is_explained(foods):
     assert all(c.details.get("achievable", 0) >= 0 for c in caught.value.conflicts)
     assert "not vegan" in conflict.suggestion and "excluded by you" in conflict.suggestion
     assert "--allow-supplements" in conflict.suggestion
+    assert "--weekly-average" not in conflict.suggestion  # vitamin D is met as a running average already
+    assert "--weekly-average" in caught.value.conflicts[names.index("min_vitamin_b12_mcg_day1")].suggestion
+
+
+def test_a_running_average_day_short_of_vitamin_d_says_what_the_days_so_far_need(foods):
+    """Day 1 takes the one vitamin D food left (UV-exposed portabella, on one day at most), and
+    day 2 must bring days 1-2 to an average of 600 IU: the error says so, not 'target 566'
+    alone, and does not offer --weekly-average (an average over the plan, no help here)."""
+    kept = "11939"  # Portabella mushrooms, UV-exposed, grilled
+    others = [i for i, iu in foods["vitamin_d_iu"].items() if iu > 0 and i != kept]
+    options = n.PlanOptions(diet="vegetarian", exclude_foods=others, days=2, max_days_per_food=1)
+    with pytest.raises(n.InfeasiblePlanError, match=r"no plan meets every rule on day 2 \(after the rules used "
+                                                    r"up foods on day 1\)") as caught:
+        n.plan_week(n.make_profile(**PROFILES["adult woman"]), options)
+    conflict = next(c for c in caught.value.conflicts if c.details.get("nutrient") == "vitamin_d_iu")
+    assert 300 < conflict.details["target"] < 600  # 2 x 600 less day 1's, above half the target
+    assert re.search(r"Vitamin D: the allowed foods give at most [\d,.]+ IU/day \(target [\d,]+ IU: what day 2 "
+                     r"must add for days 1-2 to average 600 IU\)", conflict.message)
+    assert "--max-days-per-food" in conflict.suggestion and "--allow-supplements" in conflict.suggestion
+    assert "--weekly-average" not in conflict.suggestion
 
 
 def test_no_fatty_fish_for_an_omnivore_who_must_eat_it(foods):

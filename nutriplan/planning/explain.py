@@ -21,6 +21,7 @@ from nutriplan.nutrients import nutrient_table, unit_of
 from nutriplan.planning.candidates import Eligibility
 from nutriplan.planning.day_model import DayInputs, build_day_model
 from nutriplan.planning.diagnose import elastic_shortfalls
+from nutriplan.planning.rules import averaged_minimums
 
 _ROW = re.compile(r"^(?P<kind>min|floor|ul|ul_supplemental|cdrr|energy_min|energy_max|amdr_min|amdr_max"
                   r"|slot_energy_min|slot_energy_max|week_min)_(?P<key>.+)_day(?P<day>\d+)$")
@@ -77,13 +78,14 @@ def explain_day(inputs: DayInputs, solver, eligibility: Eligibility, foods: pd.D
     if relaxed.hard_infeasible or not relaxed.report.has_solution:
         return [_structure_conflict(inputs)]
     conflicts = []
+    averaged = averaged_minimums(targets, options)
     for relaxation in sorted(relaxed.relaxations, key=lambda r: r.name):
         match = _ROW.match(relaxation.name)
         if match is None:
             continue
         kind, key = match["kind"], match["key"]
         conflicts.append(_conflict(relaxation.name, kind, key, relaxation.amount, inputs, eligibility,
-                                   foods, options, supplements))
+                                   foods, options, supplements, averaged, targets))
     return conflicts or [_structure_conflict(inputs)]
 
 
@@ -98,7 +100,8 @@ def _bound_value(inputs: DayInputs, kind: str, key: str) -> float | None:
     return None
 
 
-def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, supplements) -> Conflict:
+def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, supplements, averaged,
+              targets) -> Conflict:
     details = {"kind": kind, "nutrient": key, "relaxation": slack}
     if kind in ("min", "floor", "energy_min"):
         target = _bound_value(inputs, kind, key)
@@ -107,6 +110,8 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
         best_text, target_text = _fmt(best, key), _fmt(target, key)
         if best_text == target_text:  # a shortfall smaller than the display rounding
             best_text = f"{best:,.1f} {unit_of(key)}"
+        if key in averaged and options.minimum_mode == "daily" and inputs.day > 1:  # a running average's floor
+            target_text += _running_average_words(target, targets.nutrients[key].min, key, inputs.day, options)
         message = f"{_label(key)}: the allowed foods give at most {best_text}/day (target {target_text})"
         helps = []
         rich = helpful_foods(key, eligibility, foods)
@@ -114,7 +119,8 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
             helps.append("allow " + "; ".join(rich))
         if any(float(getattr(s, key, 0) or 0) > 0 for s in supplements) and not options.allow_supplements:
             helps.append("allow a supplement (--allow-supplements)")
-        if options.minimum_mode == "daily":
+        if kind != "energy_min" and key not in averaged:  # energy is never averaged; an average already
+            # (running or weekly) is no nearer the target when averaged over the whole plan
             helps.append("meet minimums as a weekly average (--weekly-average)")
         suggestion = ", ".join(helps[:-1]) + ", or " + helps[-1] if len(helps) > 1 else "".join(helps)
         return Conflict(name, message, shortfall=slack, suggestion=suggestion, details=details)
@@ -144,6 +150,14 @@ def _conflict(name, kind, key, slack, inputs, eligibility, foods, options, suppl
                         shortfall=slack, suggestion="allow more such foods or lower the weekly servings",
                         details=details)
     return Conflict(name, f"rule {name} cannot be met", shortfall=slack, details=details)
+
+
+def _running_average_words(floor: float, target: float, key: str, day: int, options: PlanOptions) -> str:
+    """Return what a running average's floor on ``day`` is, to follow the floor in a message."""
+    least = options.daily_floor_share * target
+    if floor <= least * (1 + 1e-6):
+        return f": no day has less than {options.daily_floor_share:.0%} of {_fmt(target, key)}"
+    return f": what day {day} must add for days 1-{day} to average {_fmt(target, key)}"
 
 
 def _structure_conflict(inputs: DayInputs) -> Conflict:

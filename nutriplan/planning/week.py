@@ -455,7 +455,8 @@ def solve_week(targets: Targets, foods: pd.DataFrame, options: PlanOptions, supp
             seen = Eligibility(eligibility.foods, {**eligibility.excluded, "variety limit": used_up,
                                                    "one product a week": other_products})
             conflicts = explain_day(inputs, solver, seen, foods, options, supplements, targets)
-            where = "" if day == 1 else f" on day {day} (after the rules used up foods on days 1-{day - 1})"
+            before = "day 1" if day == 2 else f"days 1-{day - 1}"
+            where = "" if day == 1 else f" on day {day} (after the rules used up foods on {before})"
             raise InfeasiblePlanError(conflicts, headline=f"no plan meets every rule{where}")
         results.append(result)
         chosen = pairs.loc[result.servings[result.servings > 0].index]
