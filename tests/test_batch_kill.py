@@ -224,4 +224,4 @@ def test_a_stopped_pool_leaves_no_manager_thread_for_the_exit_hook():
     assert manager is not None and manager.is_alive()
     stop_pool(pool)
     assert not manager.is_alive()
-    assert task.cancelled() or task.done()
+    assert task.done()  # cancelled, or failed with the pool it ran in
